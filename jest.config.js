@@ -1,0 +1,28 @@
+// Nest 12 ships ESM only; jest on Node 20 runs CommonJS and cannot require ESM (Node >= 24.9 can).
+// So @nestjs/* is compiled to CommonJS by babel on the fly; our TypeScript goes through ts-jest.
+const nestEsmToCjs = [
+  'babel-jest',
+  {
+    babelrc: false,
+    configFile: false,
+    plugins: ['<rootDir>/test/jest/import-meta-to-cjs.js', '@babel/plugin-transform-modules-commonjs'],
+  },
+];
+const aliases = {
+  '^@tailor/(common|config|search-spaces|search|datasets|persistence|queue|engine)$': '<rootDir>/libs/$1/src',
+};
+const shared = {
+  testEnvironment: 'node',
+  moduleNameMapper: aliases,
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+    '^.+/node_modules/@nestjs/.+\\.js$': nestEsmToCjs,
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+};
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/device-farm'], testMatch: ['**/*.spec.ts'] },
+    { ...shared, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'] },
+  ],
+};
