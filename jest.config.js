@@ -5,7 +5,7 @@ const nestEsmToCjs = [
   {
     babelrc: false,
     configFile: false,
-    plugins: ['<rootDir>/test/jest/import-meta-to-cjs.js', '@babel/plugin-transform-modules-commonjs'],
+    plugins: [require.resolve('./test/jest/import-meta-to-cjs.js'), '@babel/plugin-transform-modules-commonjs'],
   },
 ];
 const aliases = {
@@ -15,7 +15,7 @@ const shared = {
   testEnvironment: 'node',
   moduleNameMapper: aliases,
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
     '^.+/node_modules/@nestjs/.+\\.js$': nestEsmToCjs,
   },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],

@@ -1,1 +1,39 @@
-console.log('tailor: not built yet');
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { TailorError } from '@tailor/common';
+import { loadConfig } from '@tailor/config';
+import { openDatabase, startWorker } from '@tailor/engine';
+import { parseArgs, USAGE } from './cli/parse-args';
+import { createServer } from './server';
+
+/** The `tailor` command: serve (default), worker, migrate. */
+async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  if (args.command === 'help') return void console.log(USAGE);
+  const config = loadConfig({ port: args.port, dataDir: args.dataDir });
+  if (args.command === 'migrate') {
+    const db = await openDatabase(config);
+    await db.close();
+    console.log('migrations applied');
+    return;
+  }
+  if (args.command === 'worker') {
+    await startWorker(config);
+    return;
+  }
+  const server = await createServer(config, { imports: args.imports });
+  console.log(`Tailor listening on ${server.url} — Swagger UI at ${server.url}/docs`);
+  const stop = async (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof TailorError && err.code === 'INVALID_ARGUMENT') console.error(`tailor: ${err.message}`);
+  else console.error(err);
+  process.exit(1);
+});

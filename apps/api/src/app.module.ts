@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { EngineModule, type EngineOptions } from '@tailor/engine';
+import { ApiKeysController } from './admin/api-keys.controller';
+import { DatasetsController } from './admin/datasets.controller';
+import { DevicesController } from './catalog/devices.controller';
+import { SearchSpacesController } from './catalog/search-spaces.controller';
+import { ApiKeyGuard } from './http/auth';
+import { TailorExceptionFilter } from './http/tailor-exception.filter';
+import { OpsController } from './ops/ops.controller';
+import { SearchEventsService } from './searches/search-events.service';
+import { SearchPlotService } from './searches/search-plot.service';
+import { SearchesController } from './searches/searches.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(engine: Omit<EngineOptions, 'role'>): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [EngineModule.forRoot({ ...engine, role: 'api' })],
+      controllers: [
+        SearchSpacesController,
+        DevicesController,
+        DatasetsController,
+        ApiKeysController,
+        SearchesController,
+        OpsController,
+      ],
+      providers: [
+        SearchEventsService,
+        SearchPlotService,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: TailorExceptionFilter },
+      ],
+    };
+  }
+}

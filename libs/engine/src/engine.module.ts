@@ -1,0 +1,66 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import type { TailorConfig } from '@tailor/config';
+import { PersistenceModule } from '@tailor/persistence';
+import { QueueModule } from '@tailor/queue';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { DatasetsService } from './datasets/datasets.service';
+import { DevicesService } from './devices/devices.service';
+import { HealthService } from './health/health.service';
+import { MetricsService } from './metrics/metrics.service';
+import { SearchSpacesService } from './search-spaces/search-spaces.service';
+import { MetricSourcesService } from './searches/metric-sources.service';
+import { SearchJobs } from './searches/search-jobs';
+import { SearchProblemFactory } from './searches/search-problem.factory';
+import { SearchRunner } from './searches/search-runner';
+import { SearchesService } from './searches/searches.service';
+import { ENGINE_ROLE, type EngineRole, TAILOR_CONFIG } from './tokens';
+
+export interface EngineOptions {
+  readonly config: TailorConfig;
+  readonly role: EngineRole;
+  /** The database to use: the external DATABASE_URL or the embedded server's loopback URL. */
+  readonly databaseUrl: string;
+  readonly embedded: boolean;
+}
+
+const SERVICES = [
+  ApiKeysService,
+  DatasetsService,
+  DevicesService,
+  SearchSpacesService,
+  MetricSourcesService,
+  SearchProblemFactory,
+  SearchRunner,
+  SearchesService,
+  HealthService,
+  MetricsService,
+];
+
+/** The service layer shared by the API and the workers. */
+@Global()
+@Module({})
+export class EngineModule {
+  static forRoot(opts: EngineOptions): DynamicModule {
+    const { config } = opts;
+    return {
+      module: EngineModule,
+      imports: [
+        PersistenceModule.forRoot({ url: opts.databaseUrl, embedded: opts.embedded }),
+        QueueModule.forRoot({
+          redisUrl: config.redisUrl,
+          role: opts.role === 'worker' ? 'worker' : 'producer',
+          prefix: config.queuePrefix,
+          lockDurationMs: config.queueLockMs,
+          stalledIntervalMs: config.queueStalledMs,
+        }),
+      ],
+      providers: [
+        { provide: TAILOR_CONFIG, useValue: config },
+        { provide: ENGINE_ROLE, useValue: opts.role },
+        ...SERVICES,
+        SearchJobs,
+      ],
+      exports: [TAILOR_CONFIG, ENGINE_ROLE, ...SERVICES],
+    };
+  }
+}

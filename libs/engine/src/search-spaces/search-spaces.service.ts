@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { invalid, Rng } from '@tailor/common';
+import type { TailorConfig } from '@tailor/config';
+import { defaultSearchSpacesDir, SearchSpace, SearchSpaceRegistry, summarize } from '@tailor/search-spaces';
+import { TAILOR_CONFIG } from '../tokens';
+
+export const MAX_SAMPLE = 1000;
+
+/** The design spaces of `search-spaces/*.json`, loaded and validated once at start. */
+@Injectable()
+export class SearchSpacesService {
+  private readonly registry: SearchSpaceRegistry;
+
+  constructor(@Inject(TAILOR_CONFIG) config: TailorConfig) {
+    this.registry = SearchSpaceRegistry.load(config.searchSpacesDir ?? defaultSearchSpacesDir());
+  }
+
+  list() {
+    return this.registry.list().map(summarize);
+  }
+
+  get(id: string, field = 'searchSpace'): SearchSpace {
+    return this.registry.get(id, field);
+  }
+
+  describe(id: string) {
+    const space = this.get(id, 'id');
+    return { ...summarize(space), definition: space.definition, encodingNames: space.encodingNames() };
+  }
+
+  sample(id: string, count: number, seed: number) {
+    const space = this.get(id, 'id');
+    if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLE)
+      throw invalid('count', `must be an integer in [1, ${MAX_SAMPLE}], got ${count}`);
+    const rng = Rng.fromSeed(seed);
+    return Array.from({ length: count }, () => {
+      const arch = space.sample(rng);
+      return { key: space.canonical(arch), arch: space.toJSON(arch), flops: space.flops(arch), params: space.params(arch) };
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { notFound, TailorError } from '@tailor/common';
+import type { SearchSpace } from '@tailor/search-spaces';
+import type { Constraint, Objective } from '@tailor/search';
+
+/** Where a table-backed metric's numbers come from: canonical arch key → value. */
+export type MetricTable = ReadonlyMap<string, number>;
+
+export interface MetricSources {
+  readonly latency: ReadonlyMap<string, MetricTable>; // by device
+  readonly accuracy: ReadonlyMap<string, MetricTable>; // by dataset
+}
+
+/**
+ * Evaluates the metrics a search needs for a batch of archs. Table lookups return null for archs the
+ * table does not cover (the search then treats the candidate as infeasible); analytic metrics come
+ * from the space.
+ */
+export class MetricEvaluator<A = unknown> {
+  private readonly metrics: string[];
+
+  constructor(
+    private readonly space: SearchSpace<A>,
+    objectives: readonly Objective[],
+    constraints: readonly Constraint[],
+    private readonly sources: MetricSources,
+  ) {
+    this.metrics = [...new Set([...objectives, ...constraints].map((m) => m.metric))];
+    for (const metric of this.metrics) this.lookupFor(metric);
+  }
+
+  evaluateOne(arch: A): Record<string, number | null> {
+    const key = this.space.canonical(arch);
+    const out: Record<string, number | null> = {};
+    for (const metric of this.metrics) {
+      if (metric === 'flops') out[metric] = this.space.flops(arch);
+      else if (metric === 'params') out[metric] = this.space.params(arch);
+      else out[metric] = this.lookupFor(metric).get(key) ?? null;
+    }
+    return out;
+  }
+
+  async evaluate(archs: readonly A[]): Promise<Array<Record<string, number | null>>> {
+    return archs.map((a) => this.evaluateOne(a));
+  }
+
+  private lookupFor(metric: string): MetricTable {
+    const [kind, name] = metric.split(':', 2);
+    if (kind === 'latency') {
+      const t = this.sources.latency.get(name);
+      if (!t) throw notFound('device', `no latency table for device "${name}" in ${this.space.id}`);
+      return t;
+    }
+    if (kind === 'accuracy') {
+      const t = this.sources.accuracy.get(name);
+      if (!t) throw notFound('dataset', `no accuracy table "${name}" for ${this.space.id}`);
+      return t;
+    }
+    if (kind === 'flops' || kind === 'params') return new Map();
+    throw new TailorError('INVALID_ARGUMENT', `unknown metric ${metric}`, 'metric');
+  }
+}

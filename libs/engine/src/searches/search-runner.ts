@@ -1,0 +1,108 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { TailorError, type TailorErrorCode } from '@tailor/common';
+import { type JsonObject, SearchesRepository } from '@tailor/persistence';
+import { SearchSession, type SessionCheckpoint } from '@tailor/search';
+import { fromRow, toRow } from './evaluation-rows';
+import { SearchProblemFactory } from './search-problem.factory';
+import type { SearchRequest } from './search-request';
+import { candidateView, type SearchResultView, type SearchRow, type SearchStatus } from './search-views';
+
+const DEFAULT_TOP_K = 10;
+const PERMANENT: readonly TailorErrorCode[] = ['INVALID_ARGUMENT', 'NOT_FOUND', 'UNPROCESSABLE'];
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs one search job. Every round's evaluations and the algorithm's checkpoint are written in one
+ * transaction, so a killed worker or a restarted server resumes from the last round with nothing lost:
+ * the seeded algorithm replays exactly the rounds that had not been saved.
+ */
+@Injectable()
+export class SearchRunner {
+  private readonly log = new Logger('SearchRunner');
+
+  constructor(
+    private readonly searches: SearchesRepository,
+    private readonly factory: SearchProblemFactory,
+  ) {}
+
+  async run(searchId: string, lastAttempt = true): Promise<void> {
+    const row = (await this.searches.get(searchId)) as SearchRow | null;
+    if (!row) return void this.log.warn(`search ${searchId} vanished; dropping its job`);
+    // A search cancelled while queued still gets its (empty) result written below.
+    if (row.status === 'succeeded' || row.status === 'failed' || (row.status === 'cancelled' && row.result)) return;
+    const req = row.request as SearchRequest & { feasibleInSpace?: number };
+    try {
+      await this.execute(row, req);
+    } catch (err) {
+      // Bad input cannot get better by retrying; anything else (a lost database, say) is retried by
+      // the queue until its attempts run out, and only the last attempt marks the search failed.
+      const permanent = err instanceof TailorError && PERMANENT.includes(err.code);
+      if (!permanent && !lastAttempt) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error(`search ${searchId} failed: ${message}`);
+      await this.searches.update(searchId, { status: 'failed', error: message, finishedAt: new Date() });
+    }
+  }
+
+  private async execute(row: SearchRow, req: SearchRequest & { feasibleInSpace?: number }): Promise<void> {
+    const { problem, evaluator } = await this.factory.prepare(req);
+    // Every (re)start counts as an attempt. The claim is a compare-and-set: when two workers resume
+    // the same search (a stalled job handed over while the first still runs), only one proceeds.
+    if (row.status !== 'cancelled') {
+      const claimed = await this.searches.markStarted(row.id, row.status === 'running' ? row.attempts : undefined);
+      if (!claimed) return void this.log.warn(`search ${row.id} was claimed by another worker`);
+    }
+    const records = (await this.searches.listEvaluations(row.id, {})).map(fromRow);
+    const checkpoint = (row as unknown as { checkpoint: SessionCheckpoint | null }).checkpoint;
+    const session = checkpoint
+      ? SearchSession.restore(problem, checkpoint, records)
+      : SearchSession.create(problem, {
+          algorithm: req.algorithm,
+          options: req.options,
+          seed: req.seed,
+          budget: { evaluations: req.budget.evaluations },
+        });
+    if (checkpoint) this.log.log(`search ${row.id} resumes at ${records.length} evaluations`);
+
+    let status: SearchStatus = 'running';
+    while (!session.done) {
+      status = ((await this.searches.getStatus(row.id)) ?? 'cancelled') as SearchStatus;
+      if (status === 'cancelled') break;
+      const fresh = await session.step((archs) => evaluator.evaluate(archs));
+      const best = session.best();
+      await this.searches.saveRound(row.id, fresh.map(toRow), {
+        checkpoint: session.checkpoint() as unknown as JsonObject,
+        progress: this.progressOf(session),
+        best: best ? (candidateView(best) as unknown as JsonObject) : null,
+      });
+      await yieldToEventLoop();
+    }
+    const result: SearchResultView = {
+      best: session.best() ? candidateView(session.best()!) : null,
+      topK: session.topK(req.topK ?? DEFAULT_TOP_K).map(candidateView),
+      pareto: session.pareto().map(candidateView),
+      evaluations: session.records().length,
+      deviceMeasurements: 0,
+      feasibleInSpace: req.feasibleInSpace,
+    };
+    const final: SearchStatus = status === 'cancelled' ? 'cancelled' : 'succeeded';
+    await this.searches.update(row.id, {
+      status: final,
+      result: result as unknown as JsonObject,
+      progress: this.progressOf(session),
+      finishedAt: new Date(),
+    });
+    this.log.log(`search ${row.id} ${final} after ${result.evaluations} evaluations`);
+  }
+
+  private progressOf(session: SearchSession<unknown>) {
+    const p = session.progress();
+    return {
+      evaluations: p.evaluations,
+      budget: p.budget,
+      rounds: p.rounds,
+      feasible: p.feasible,
+      percent: Math.round((1000 * p.evaluations) / Math.max(1, p.budget)) / 10,
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import type { EvaluationRecord } from '@tailor/search';
+
+export type SearchStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export const TERMINAL: readonly SearchStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export interface CandidateView {
+  readonly key: string;
+  readonly arch: unknown;
+  readonly metrics: Readonly<Record<string, number | null>>;
+  readonly feasible: boolean;
+  readonly evaluation: number;
+}
+
+export interface SearchProgress {
+  readonly evaluations: number;
+  readonly budget: number;
+  readonly rounds: number;
+  readonly feasible: number;
+  readonly percent: number;
+}
+
+export interface SearchResultView {
+  readonly best: CandidateView | null;
+  readonly topK: CandidateView[];
+  readonly pareto: CandidateView[];
+  readonly evaluations: number;
+  /** Latencies measured on real devices for this search (recorded tables need none). */
+  readonly deviceMeasurements: number;
+  /** Archs that meet every constraint, when the space was enumerated at submit. */
+  readonly feasibleInSpace?: number;
+}
+
+export function candidateView(r: EvaluationRecord): CandidateView {
+  return { key: r.key, arch: r.arch, metrics: r.metrics, feasible: r.feasible, evaluation: r.seq };
+}
+
+export interface SearchRow {
+  id: string;
+  ownerKeyId: string;
+  status: string;
+  request: unknown;
+  progress: unknown;
+  best: unknown;
+  result: unknown;
+  error: string | null;
+  attempts: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  updatedAt: Date;
+}
+
+export function searchView(row: SearchRow) {
+  const req = row.request as { name?: string; searchSpace: string; algorithm: string };
+  return {
+    id: row.id,
+    name: req.name ?? null,
+    status: row.status as SearchStatus,
+    searchSpace: req.searchSpace,
+    algorithm: req.algorithm,
+    request: row.request,
+    progress: row.progress as SearchProgress,
+    best: (row.best as CandidateView | null) ?? null,
+    error: row.error,
+    attempts: row.attempts,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    updatedAt: row.updatedAt,
+  };
+}
+export type SearchView = ReturnType<typeof searchView>;
