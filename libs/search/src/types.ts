@@ -36,7 +36,10 @@ export interface SearchAlgorithm<A = unknown> {
   readonly name: AlgorithmName;
   /** Next batch of candidates to evaluate (a generation, or part of one). May repeat archs. */
   ask(): A[];
-  /** Results for exactly the archs of the last `ask()`, in the same order. */
+  /**
+   * Results for the archs of the last `ask()`, in the same order. It may be a prefix of that batch:
+   * a session whose budget runs out mid-batch tells only what it could evaluate.
+   */
   tell(results: readonly Evaluated<A>[]): void;
   /** Serializable state (includes the RNG state) to resume from with `restoreAlgorithm`. */
   state(): unknown;
@@ -47,4 +50,25 @@ export type AlgorithmName = 'random' | 'evolution' | 'regularized-evolution' | '
 export interface AlgorithmContext<A> {
   readonly problem: SearchProblem<A>;
   readonly rng: Rng;
+  /**
+   * True when a canonical key has already been evaluated (the session's cache). Algorithms use it to
+   * avoid proposing known archs, which would waste a round. It is not part of the algorithm's state:
+   * a restored session rebuilds it from its records, so resumed runs see the same answers.
+   */
+  readonly known?: (key: string) => boolean;
+}
+
+/** One evaluation persisted by a session; `seq` counts evaluations from 1. */
+export interface EvaluationRecord {
+  readonly seq: number;
+  readonly key: string;
+  /** The space's `toJSON` form. */
+  readonly arch: unknown;
+  readonly metrics: Readonly<Record<string, number | null>>;
+  /**
+   * 0 when feasible; Infinity when a needed metric is null (JSON turns that into null). Informational:
+   * `SearchSession.restore` recomputes it from `metrics`, the source of truth.
+   */
+  readonly violation: number | null;
+  readonly feasible: boolean;
 }
