@@ -66,7 +66,7 @@ maybe('distributed mode: PostgreSQL + Redis + separate workers', () => {
     const out: Array<{ seq: number; key: string }> = [];
     for (let offset = 0; ; offset += 200) {
       const { body } = await t.admin().get(`/searches/${id}/evaluations?limit=200&offset=${offset}`).expect(200);
-      out.push(...body.items.map((r: { seq: number; key: string }) => ({ seq: r.seq, key: r.key })));
+      out.push(...body.items.map((r: { evaluation: number; key: string }) => ({ seq: r.evaluation, key: r.key })));
       if (body.items.length < 200) return out;
     }
   };
@@ -99,7 +99,7 @@ maybe('distributed mode: PostgreSQL + Redis + separate workers', () => {
     expect(done.status).toBe('succeeded');
     expect(done.attempts).toBeGreaterThanOrEqual(2);
     const resumed = await keysOf(s.id);
-    expect(resumed.map((r) => r.seq)).toEqual(resumed.map((_, i) => i));
+    expect(resumed.map((r) => r.seq)).toEqual(resumed.map((_, i) => i + 1));
 
     const { body: ref } = await t.admin().post('/searches').send(SEARCH).expect(202);
     await finished(ref.id);

@@ -41,7 +41,7 @@ describe('an embedded server restarted mid-search', () => {
     const out: Array<{ seq: number; key: string }> = [];
     for (let offset = 0; ; offset += 200) {
       const { body } = await api(url).get(`/searches/${id}/evaluations?limit=200&offset=${offset}`).expect(200);
-      out.push(...body.items.map((r: { seq: number; key: string }) => ({ seq: r.seq, key: r.key })));
+      out.push(...body.items.map((r: { evaluation: number; key: string }) => ({ seq: r.evaluation, key: r.key })));
       if (body.items.length < 200) return out;
     }
   };
@@ -64,7 +64,7 @@ describe('an embedded server restarted mid-search', () => {
     }, 120_000, 'the resumed search to finish');
     expect(done.attempts).toBeGreaterThanOrEqual(1);
     const resumed = await allKeys(url, s.id);
-    expect(resumed.map((r) => r.seq)).toEqual(resumed.map((_, i) => i));
+    expect(resumed.map((r) => r.seq)).toEqual(resumed.map((_, i) => i + 1));
     expect(new Set(resumed.map((r) => r.key)).size).toBe(resumed.length);
 
     // The same request run without interruption evaluates exactly the same archs in the same order.
