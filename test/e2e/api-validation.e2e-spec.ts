@@ -23,15 +23,30 @@ describe('bad input gets a 4xx naming the field, and nothing is stored', () => {
   it.each<[object, number, string, RegExp]>([
     [{ ...GOOD, searchSpace: 'nasbench999' }, 404, 'searchSpace', /unknown|nasbench999/],
     [{ ...GOOD, objectives: [{ metric: 'beauty' }] }, 400, 'objectives[0].metric', /must be one of/],
-    [{ ...GOOD, objectives: [{ metric: 'accuracy', dataset: 'imagenet' }] }, 404, 'objectives[0].dataset', /imagenet/],
-    [{ ...GOOD, constraints: [{ metric: 'latency', device: 'pixel9', max: 12 }] }, 404, 'constraints[0].device', /pixel9/],
+    [
+      { ...GOOD, objectives: [{ metric: 'accuracy', dataset: 'imagenet' }] },
+      404,
+      'objectives[0].dataset',
+      /imagenet/,
+    ],
+    [
+      { ...GOOD, constraints: [{ metric: 'latency', device: 'pixel9', max: 12 }] },
+      404,
+      'constraints[0].device',
+      /pixel9/,
+    ],
     [{ ...GOOD, constraints: [{ metric: 'latency', max: 12 }] }, 400, 'constraints[0].device', /required/],
     [{ ...GOOD, budget: { evaluations: 10_000_000 } }, 400, 'budget.evaluations', /at most/],
     [{ ...GOOD, budget: { evaluations: 0 } }, 400, 'budget.evaluations', /not be less than 1/],
     [{ ...GOOD, algorithm: 'hillclimb' }, 400, 'algorithm', /must be one of/],
     [{ ...GOOD, options: { populationSize: -3 } }, 400, 'options.populationSize', /-3/],
     [{ ...GOOD, surprise: true }, 400, 'surprise', /should not exist/],
-    [{ ...GOOD, constraints: [{ metric: 'latency', device: 'pixel3', max: 0.001 }] }, 422, 'constraints', /no architecture/],
+    [
+      { ...GOOD, constraints: [{ metric: 'latency', device: 'pixel3', max: 0.001 }] },
+      422,
+      'constraints',
+      /no architecture/,
+    ],
   ])('rejects bad request #%# with %i on %s', async (body, status, field, message) => {
     const before = await searchCount();
     const res = await t.admin().post('/searches').send(body).expect(status);
@@ -41,7 +56,12 @@ describe('bad input gets a 4xx naming the field, and nothing is stored', () => {
   });
 
   it('rejects malformed JSON and bodies over 1 MB', async () => {
-    const bad = await t.admin().post('/searches').set('Content-Type', 'application/json').send('{"searchSpace": ').expect(400);
+    const bad = await t
+      .admin()
+      .post('/searches')
+      .set('Content-Type', 'application/json')
+      .send('{"searchSpace": ')
+      .expect(400);
     expect(bad.body.message).toMatch(/malformed JSON/);
     const huge = { ...GOOD, name: 'x'.repeat(1_100_000) };
     await t.admin().post('/searches').send(huge).expect(413);
@@ -60,7 +80,11 @@ describe('bad input gets a 4xx naming the field, and nothing is stored', () => {
       .expect(400);
     expect(res.body.message).toMatch(/devices\.pixel3\[17\]/);
     expect((await t.admin().get('/devices').expect(200)).body.length).toBe(devices);
-    const notJson = await t.admin().post('/datasets').attach('file', Buffer.from('{oops'), 'x.json').expect(400);
+    const notJson = await t
+      .admin()
+      .post('/datasets')
+      .attach('file', Buffer.from('{oops'), 'x.json')
+      .expect(400);
     expect(notJson.body.field).toBeDefined();
     await t.admin().post('/datasets').expect(400);
   });
@@ -76,13 +100,26 @@ describe('bad input gets a 4xx naming the field, and nothing is stored', () => {
 
   it('serves the catalog, devices, health and metrics', async () => {
     const spaces = await t.admin().get('/search-spaces').expect(200);
-    expect(spaces.body.map((s: { id: string }) => s.id).sort()).toEqual(['fbnet', 'fmnist-mbv3', 'nasbench201', 'ofa-mbv3']);
+    expect(spaces.body.map((s: { id: string }) => s.id).sort()).toEqual([
+      'fbnet',
+      'fmnist-mbv3',
+      'nasbench201',
+      'ofa-mbv3',
+    ]);
     const nb = await t.admin().get('/search-spaces/nasbench201').expect(200);
     expect(nb.body.cardinality).toBe('15625');
     await t.admin().get('/search-spaces/nope').expect(404);
-    const sample = await t.admin().post('/search-spaces/fmnist-mbv3/sample').send({ count: 3, seed: 7 }).expect(200);
+    const sample = await t
+      .admin()
+      .post('/search-spaces/fmnist-mbv3/sample')
+      .send({ count: 3, seed: 7 })
+      .expect(200);
     expect(sample.body).toHaveLength(3);
-    const again = await t.admin().post('/search-spaces/fmnist-mbv3/sample').send({ count: 3, seed: 7 }).expect(200);
+    const again = await t
+      .admin()
+      .post('/search-spaces/fmnist-mbv3/sample')
+      .send({ count: 3, seed: 7 })
+      .expect(200);
     expect(again.body).toEqual(sample.body);
     await t.admin().post('/search-spaces/fmnist-mbv3/sample').send({ count: 5000 }).expect(400);
     const devices = await t.admin().get('/devices').expect(200);
@@ -96,11 +133,17 @@ describe('bad input gets a 4xx naming the field, and nothing is stored', () => {
 
   it('documents every body with an example', async () => {
     const doc = (await request(t.server.app.getHttpServer()).get('/docs-json').expect(200)).body;
-    for (const [path, ops] of Object.entries<Record<string, { requestBody?: { content: Record<string, { examples?: unknown; example?: unknown }> } }>>(doc.paths)) {
+    for (const [path, ops] of Object.entries<
+      Record<string, { requestBody?: { content: Record<string, { examples?: unknown; example?: unknown }> } }>
+    >(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         if (!op.requestBody) continue;
         const media = Object.values(op.requestBody.content);
-        expect({ path, method, hasExample: media.some((m) => m.examples || m.example) }).toEqual({ path, method, hasExample: true });
+        expect({ path, method, hasExample: media.some((m) => m.examples || m.example) }).toEqual({
+          path,
+          method,
+          hasExample: true,
+        });
       }
     }
   });

@@ -6,7 +6,8 @@ import { startTestServer, type TestServer } from '../support/test-server';
 
 const { DATABASE_URL, REDIS_URL } = process.env;
 const maybe = DATABASE_URL && REDIS_URL ? describe : describe.skip;
-if (!DATABASE_URL || !REDIS_URL) console.warn('distributed e2e skipped: set DATABASE_URL and REDIS_URL to run it');
+if (!DATABASE_URL || !REDIS_URL)
+  console.warn('distributed e2e skipped: set DATABASE_URL and REDIS_URL to run it');
 
 const SEARCH = {
   searchSpace: 'nasbench201',
@@ -65,21 +66,34 @@ maybe('distributed mode: PostgreSQL + Redis + separate workers', () => {
   const keysOf = async (id: string) => {
     const out: Array<{ seq: number; key: string }> = [];
     for (let offset = 0; ; offset += 200) {
-      const { body } = await t.admin().get(`/searches/${id}/evaluations?limit=200&offset=${offset}`).expect(200);
-      out.push(...body.items.map((r: { evaluation: number; key: string }) => ({ seq: r.evaluation, key: r.key })));
+      const { body } = await t
+        .admin()
+        .get(`/searches/${id}/evaluations?limit=200&offset=${offset}`)
+        .expect(200);
+      out.push(
+        ...body.items.map((r: { evaluation: number; key: string }) => ({ seq: r.evaluation, key: r.key })),
+      );
       if (body.items.length < 200) return out;
     }
   };
   const finished = (id: string) =>
-    until(async () => {
-      const { body } = await t.admin().get(`/searches/${id}`);
-      return ['succeeded', 'failed'].includes(body.status) ? body : undefined;
-    }, 180_000, `search ${id}`);
+    until(
+      async () => {
+        const { body } = await t.admin().get(`/searches/${id}`);
+        return ['succeeded', 'failed'].includes(body.status) ? body : undefined;
+      },
+      180_000,
+      `search ${id}`,
+    );
 
   it('the API only produces: a search waits for a worker', async () => {
     const health = await t.admin().get('/health').expect(200);
     expect(health.body.queue.mode).toBe('redis');
-    const { body: s } = await t.admin().post('/searches').send({ ...SEARCH, budget: { evaluations: 100 } }).expect(202);
+    const { body: s } = await t
+      .admin()
+      .post('/searches')
+      .send({ ...SEARCH, budget: { evaluations: 100 } })
+      .expect(202);
     await new Promise((r) => setTimeout(r, 1000));
     expect((await t.admin().get(`/searches/${s.id}`)).body.status).toBe('queued');
     await startWorker();
@@ -88,10 +102,14 @@ maybe('distributed mode: PostgreSQL + Redis + separate workers', () => {
 
   it('a worker killed mid-search: another finishes it with no evaluation lost', async () => {
     const { body: s } = await t.admin().post('/searches').send(SEARCH).expect(202);
-    await until(async () => {
-      const { body } = await t.admin().get(`/searches/${s.id}`);
-      return body.progress.evaluations >= 1000 ? true : undefined;
-    }, 60_000, 'progress');
+    await until(
+      async () => {
+        const { body } = await t.admin().get(`/searches/${s.id}`);
+        return body.progress.evaluations >= 1000 ? true : undefined;
+      },
+      60_000,
+      'progress',
+    );
     await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
     await startWorker();
     await startWorker();

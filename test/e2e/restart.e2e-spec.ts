@@ -40,8 +40,12 @@ describe('an embedded server restarted mid-search', () => {
   const allKeys = async (url: string, id: string): Promise<Array<{ seq: number; key: string }>> => {
     const out: Array<{ seq: number; key: string }> = [];
     for (let offset = 0; ; offset += 200) {
-      const { body } = await api(url).get(`/searches/${id}/evaluations?limit=200&offset=${offset}`).expect(200);
-      out.push(...body.items.map((r: { evaluation: number; key: string }) => ({ seq: r.evaluation, key: r.key })));
+      const { body } = await api(url)
+        .get(`/searches/${id}/evaluations?limit=200&offset=${offset}`)
+        .expect(200);
+      out.push(
+        ...body.items.map((r: { evaluation: number; key: string }) => ({ seq: r.evaluation, key: r.key })),
+      );
       if (body.items.length < 200) return out;
     }
   };
@@ -50,18 +54,26 @@ describe('an embedded server restarted mid-search', () => {
     let { child, url } = await start(['--import', NB201_LATENCY, NB201_ACCURACY]);
     server = child;
     const { body: s } = await api(url).post('/searches').send(LONG_SEARCH).expect(202);
-    await until(async () => {
-      const { body } = await api(url).get(`/searches/${s.id}`);
-      return body.progress.evaluations >= 1000 ? true : undefined;
-    }, 60_000, 'progress');
+    await until(
+      async () => {
+        const { body } = await api(url).get(`/searches/${s.id}`);
+        return body.progress.evaluations >= 1000 ? true : undefined;
+      },
+      60_000,
+      'progress',
+    );
     await child.kill('SIGKILL');
 
     ({ child, url } = await start());
     server = child;
-    const done = await until(async () => {
-      const { body } = await api(url).get(`/searches/${s.id}`);
-      return body.status === 'succeeded' ? body : undefined;
-    }, 120_000, 'the resumed search to finish');
+    const done = await until(
+      async () => {
+        const { body } = await api(url).get(`/searches/${s.id}`);
+        return body.status === 'succeeded' ? body : undefined;
+      },
+      120_000,
+      'the resumed search to finish',
+    );
     expect(done.attempts).toBeGreaterThanOrEqual(1);
     const resumed = await allKeys(url, s.id);
     expect(resumed.map((r) => r.seq)).toEqual(resumed.map((_, i) => i + 1));
@@ -69,10 +81,14 @@ describe('an embedded server restarted mid-search', () => {
 
     // The same request run without interruption evaluates exactly the same archs in the same order.
     const { body: ref } = await api(url).post('/searches').send(LONG_SEARCH).expect(202);
-    await until(async () => {
-      const { body } = await api(url).get(`/searches/${ref.id}`);
-      return body.status === 'succeeded' ? true : undefined;
-    }, 120_000, 'the reference search');
+    await until(
+      async () => {
+        const { body } = await api(url).get(`/searches/${ref.id}`);
+        return body.status === 'succeeded' ? true : undefined;
+      },
+      120_000,
+      'the reference search',
+    );
     expect(resumed).toEqual(await allKeys(url, ref.id));
   }, 400_000);
 });

@@ -63,12 +63,20 @@ describe('searches over REST (embedded defaults)', () => {
   }, 120_000);
 
   it('serves the plot, the event stream and the evaluation list', async () => {
-    const { body: s } = await t.admin().post('/searches').send({ ...PIXEL3, budget: { evaluations: 200 } }).expect(202);
-    const events = await t.admin().get(`/searches/${s.id}/events`).buffer(true).parse((res, cb) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => cb(null, text));
-    });
+    const { body: s } = await t
+      .admin()
+      .post('/searches')
+      .send({ ...PIXEL3, budget: { evaluations: 200 } })
+      .expect(202);
+    const events = await t
+      .admin()
+      .get(`/searches/${s.id}/events`)
+      .buffer(true)
+      .parse((res, cb) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => cb(null, text));
+      });
     expect(events.headers['content-type']).toMatch(/text\/event-stream/);
     expect(events.body).toMatch(/event: progress/);
     expect(events.body).toMatch(/event: end\ndata: .*"succeeded"/);
@@ -82,29 +90,46 @@ describe('searches over REST (embedded defaults)', () => {
   it('lists searches by status and keeps users apart', async () => {
     const { body: key } = await t.admin().post('/api-keys').send({ name: 'alice' }).expect(201);
     const alice = t.as(key.key);
-    await alice.get('/searches').expect(200).expect((r) => expect(r.body.total).toBe(0));
-    const { body: mine } = await alice.post('/searches').send({ ...PIXEL3, budget: { evaluations: 100 } }).expect(202);
+    await alice
+      .get('/searches')
+      .expect(200)
+      .expect((r) => expect(r.body.total).toBe(0));
+    const { body: mine } = await alice
+      .post('/searches')
+      .send({ ...PIXEL3, budget: { evaluations: 100 } })
+      .expect(202);
     await waitForSearch(alice, mine.id);
     const list = await alice.get('/searches?status=succeeded').expect(200);
     expect(list.body.items.map((s: { id: string }) => s.id)).toEqual([mine.id]);
     const all = await t.admin().get('/searches').expect(200);
     expect(all.body.total).toBeGreaterThan(1);
-    const { body: adminSearch } = await t.admin().post('/searches').send({ ...PIXEL3, budget: { evaluations: 50 } });
+    const { body: adminSearch } = await t
+      .admin()
+      .post('/searches')
+      .send({ ...PIXEL3, budget: { evaluations: 50 } });
     await alice.get(`/searches/${adminSearch.id}`).expect(404);
     await alice.post('/datasets').attach('file', Buffer.from('{}'), 'x.json').expect(403);
     await alice.post('/api-keys').send({ name: 'mallory' }).expect(403);
   }, 120_000);
 
   it('cancels a search and keeps the best so far', async () => {
-    const { body: s } = await t.admin().post('/searches').send({ ...PIXEL3, algorithm: 'random', budget: { evaluations: 15000 } }).expect(202);
+    const { body: s } = await t
+      .admin()
+      .post('/searches')
+      .send({ ...PIXEL3, algorithm: 'random', budget: { evaluations: 15000 } })
+      .expect(202);
     await t.admin().delete(`/searches/${s.id}`).expect(200);
     const done = await waitForSearch(t.admin(), s.id);
     expect(done.status).toBe('cancelled');
     // A running search writes its result at its next round; poll until it is there.
-    const r = await until(async () => {
-      const res = await t.admin().get(`/searches/${s.id}/result`);
-      return res.status === 200 ? res.body : undefined;
-    }, 30_000, 'the cancelled search result');
+    const r = await until(
+      async () => {
+        const res = await t.admin().get(`/searches/${s.id}/result`);
+        return res.status === 200 ? res.body : undefined;
+      },
+      30_000,
+      'the cancelled search result',
+    );
     expect(r.evaluations).toBeLessThan(15000);
     await t.admin().delete(`/searches/${s.id}`).expect(409);
 
@@ -114,15 +139,23 @@ describe('searches over REST (embedded defaults)', () => {
       .post('/searches')
       .send({ ...PIXEL3, algorithm: 'random', budget: { evaluations: 15000 } })
       .expect(202);
-    await until(async () => {
-      const { body } = await t.admin().get(`/searches/${running.id}`);
-      return body.progress.evaluations > 100 ? true : undefined;
-    }, 60_000, 'progress');
+    await until(
+      async () => {
+        const { body } = await t.admin().get(`/searches/${running.id}`);
+        return body.progress.evaluations > 100 ? true : undefined;
+      },
+      60_000,
+      'progress',
+    );
     await t.admin().delete(`/searches/${running.id}`).expect(200);
-    const kept = await until(async () => {
-      const res = await t.admin().get(`/searches/${running.id}/result`);
-      return res.status === 200 ? res.body : undefined;
-    }, 30_000, 'the cancelled search result');
+    const kept = await until(
+      async () => {
+        const res = await t.admin().get(`/searches/${running.id}/result`);
+        return res.status === 200 ? res.body : undefined;
+      },
+      30_000,
+      'the cancelled search result',
+    );
     expect(kept.evaluations).toBeGreaterThan(100);
     expect(kept.evaluations).toBeLessThan(15000);
     expect(kept.best.metrics['latency:pixel3']).toBeLessThanOrEqual(12);

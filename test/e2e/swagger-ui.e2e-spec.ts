@@ -4,7 +4,8 @@ import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/tes
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const maybe = existsSync(CHROMIUM) ? describe : describe.skip;
-if (!existsSync(CHROMIUM)) console.warn(`browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+if (!existsSync(CHROMIUM))
+  console.warn(`browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 maybe('Swagger UI in headless Chromium', () => {
   let t: TestServer;
@@ -34,8 +35,14 @@ maybe('Swagger UI in headless Chromium', () => {
   it('authorizes with a key and runs GET /search-spaces from the page', async () => {
     const page = await browser.newPage();
     await page.goto(`${t.url}/docs`);
-    await page.getByRole('button', { name: /authorize/i }).first().click();
-    await page.locator('.modal-ux input[type=text], .modal-ux input[type=password]').first().fill(TEST_ADMIN_KEY);
+    await page
+      .getByRole('button', { name: /authorize/i })
+      .first()
+      .click();
+    await page
+      .locator('.modal-ux input[type=text], .modal-ux input[type=password]')
+      .first()
+      .fill(TEST_ADMIN_KEY);
     await page.locator('.modal-ux button.authorize').first().click();
     await page.locator('.modal-ux button.btn-done, .modal-ux button.close-modal').first().click();
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { NB201_ACCURACY, NB201_LATENCY } from './shared-data';
 
-let cache: { archs: string[]; latency: Record<string, number[]>; accuracy: Record<string, number[]> } | undefined;
+let cache:
+  { archs: string[]; latency: Record<string, number[]>; accuracy: Record<string, number[]> } | undefined;
 
 function load() {
   if (!cache) {

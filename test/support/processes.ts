@@ -38,8 +38,10 @@ export function startChild(script: string, args: string[], env: Record<string, s
         const tick = () => {
           const m = out.match(pattern);
           if (m) return resolvePromise(m);
-          if (proc.exitCode !== null) return reject(new Error(`process exited (${proc.exitCode}) before ${pattern}:\n${out}`));
-          if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${pattern}:\n${out}`));
+          if (proc.exitCode !== null)
+            return reject(new Error(`process exited (${proc.exitCode}) before ${pattern}:\n${out}`));
+          if (Date.now() - started > timeoutMs)
+            return reject(new Error(`timed out waiting for ${pattern}:\n${out}`));
           setTimeout(tick, 50);
         };
         tick();
@@ -54,7 +56,11 @@ export function startChild(script: string, args: string[], env: Record<string, s
 }
 
 /** Polls until `check` returns a value (not undefined). */
-export async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -29,7 +29,10 @@ export interface RunningServer {
 const JSON_LIMIT = '1mb';
 
 /** Builds the HTTP app (shared by `tailor serve` and the e2e tests). */
-export async function createServer(config: TailorConfig, opts: { imports?: string[]; quiet?: boolean } = {}): Promise<RunningServer> {
+export async function createServer(
+  config: TailorConfig,
+  opts: { imports?: string[]; quiet?: boolean } = {},
+): Promise<RunningServer> {
   const db = await openDatabase(config);
   try {
     return await buildAndListen(config, db, opts);
@@ -67,17 +70,30 @@ async function buildAndListen(
   });
   setupSwagger(app);
   // Body-parser failures (malformed JSON, over 1 MB) happen before routing; answer them in our error shape.
-  app.use((err: { status?: number; type?: string; message?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (!err || !err.status || err.status >= 500) return next(err);
-    const message =
-      err.type === 'entity.too.large'
-        ? `request body is over ${JSON_LIMIT}`
-        : err.type === 'entity.parse.failed'
-          ? `malformed JSON: ${err.message}`
-          : (err.message ?? 'bad request');
-    const body: ErrorBody = { statusCode: err.status, error: reason(err.status), message, field: 'body', code: err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_ARGUMENT' };
-    res.status(err.status).json(body);
-  });
+  app.use(
+    (
+      err: { status?: number; type?: string; message?: string },
+      _req: Request,
+      res: Response,
+      next: NextFunction,
+    ) => {
+      if (!err || !err.status || err.status >= 500) return next(err);
+      const message =
+        err.type === 'entity.too.large'
+          ? `request body is over ${JSON_LIMIT}`
+          : err.type === 'entity.parse.failed'
+            ? `malformed JSON: ${err.message}`
+            : (err.message ?? 'bad request');
+      const body: ErrorBody = {
+        statusCode: err.status,
+        error: reason(err.status),
+        message,
+        field: 'body',
+        code: err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_ARGUMENT',
+      };
+      res.status(err.status).json(body);
+    },
+  );
 
   try {
     return await finishStart(app, config, db, opts);
@@ -97,7 +113,9 @@ async function finishStart(
   const datasets = app.get(DatasetsService);
   for (const file of opts.imports ?? []) {
     const imported = await datasets.import(readFileSync(file), file, null);
-    new Logger('Import').log(`${file}: ${imported.kind} table for ${imported.searchSpace} (${imported.tables.join(', ')})`);
+    new Logger('Import').log(
+      `${file}: ${imported.kind} table for ${imported.searchSpace} (${imported.tables.join(', ')})`,
+    );
   }
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
@@ -114,7 +132,11 @@ async function finishStart(
   };
 }
 
-async function ensureAdminKey(app: INestApplication, config: TailorConfig, quiet?: boolean): Promise<string | undefined> {
+async function ensureAdminKey(
+  app: INestApplication,
+  config: TailorConfig,
+  quiet?: boolean,
+): Promise<string | undefined> {
   const { created, key } = await app.get(ApiKeysService).ensureAdmin(config.adminKey);
   const file = join(config.dataDir, 'admin.key');
   if (created && key) {

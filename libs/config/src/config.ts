@@ -51,7 +51,11 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
     throw new TailorError('INVALID_ARGUMENT', `is not a URL: "${raw.replace(/:[^:@/]*@/, ':***@')}"`, name);
   }
   if (!protocols.includes(parsed.protocol))
-    throw new TailorError('INVALID_ARGUMENT', `must use ${protocols.join(' or ')}, got ${parsed.protocol}`, name);
+    throw new TailorError(
+      'INVALID_ARGUMENT',
+      `must use ${protocols.join(' or ')}, got ${parsed.protocol}`,
+      name,
+    );
   return raw;
 }
 
@@ -59,7 +63,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
   const dataDir = overrides.dataDir ?? env.TAILOR_DATA_DIR ?? './.tailor';
   const logLevel = (env.TAILOR_LOG_LEVEL ?? 'log') as TailorConfig['logLevel'];
   if (!['error', 'warn', 'log', 'debug'].includes(logLevel))
-    throw new TailorError('INVALID_ARGUMENT', `must be error, warn, log or debug, got "${logLevel}"`, 'TAILOR_LOG_LEVEL');
+    throw new TailorError(
+      'INVALID_ARGUMENT',
+      `must be error, warn, log or debug, got "${logLevel}"`,
+      'TAILOR_LOG_LEVEL',
+    );
   const adminKey = env.TAILOR_ADMIN_KEY || undefined;
   if (adminKey !== undefined && adminKey.length < 16)
     throw new TailorError('INVALID_ARGUMENT', 'must be at least 16 characters', 'TAILOR_ADMIN_KEY');

@@ -38,7 +38,10 @@ export class ApiKeysController {
   /** Revoke a key at once. */
   @Delete(':id')
   @HttpCode(204)
-  async revoke(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string, @CurrentPrincipal() who: Principal) {
+  async revoke(
+    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string,
+    @CurrentPrincipal() who: Principal,
+  ) {
     await this.keys.revoke(id, who);
   }
 }

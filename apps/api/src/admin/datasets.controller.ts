@@ -21,12 +21,26 @@ export class DatasetsController {
   @AdminOnly()
   @ApiConsumes('multipart/form-data')
   @ApiBody({
-    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
-    examples: { latency: { summary: 'curl -F file=@../shared/data/help/nasbench201.json', value: { file: '(binary)' } } },
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' } },
+    },
+    examples: {
+      latency: { summary: 'curl -F file=@../shared/data/help/nasbench201.json', value: { file: '(binary)' } },
+    },
   })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
-  upload(@UploadedFile() file: { buffer: Buffer; originalname: string } | undefined, @CurrentPrincipal() who: Principal) {
-    if (!file) throw new TailorError('INVALID_ARGUMENT', 'is required: send the table as multipart field "file"', 'file');
+  upload(
+    @UploadedFile() file: { buffer: Buffer; originalname: string } | undefined,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    if (!file)
+      throw new TailorError(
+        'INVALID_ARGUMENT',
+        'is required: send the table as multipart field "file"',
+        'file',
+      );
     return this.datasets.import(file.buffer, file.originalname || null, who.keyId);
   }
 

@@ -6,7 +6,9 @@ describe('parseArgs', () => {
   });
 
   it('reads port, data dir and several imports', () => {
-    expect(parseArgs(['serve', '--port', '4000', '--import', 'a.json', 'b.json', '--data-dir', '/tmp/x'])).toEqual({
+    expect(
+      parseArgs(['serve', '--port', '4000', '--import', 'a.json', 'b.json', '--data-dir', '/tmp/x']),
+    ).toEqual({
       command: 'serve',
       port: 4000,
       dataDir: '/tmp/x',

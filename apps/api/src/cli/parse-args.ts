@@ -26,7 +26,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const value = (flag: string): string => {
     const v = argv[++i];
-    if (v === undefined || v.startsWith('--')) throw new TailorError('INVALID_ARGUMENT', `needs a value`, flag);
+    if (v === undefined || v.startsWith('--'))
+      throw new TailorError('INVALID_ARGUMENT', `needs a value`, flag);
     return v;
   };
   for (; i < argv.length; i++) {

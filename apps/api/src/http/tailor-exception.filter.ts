@@ -49,9 +49,11 @@ export class TailorExceptionFilter implements ExceptionFilter {
       const raw = exception.getResponse();
       if (typeof raw === 'object' && raw && 'errors' in raw) return { ...(raw as ErrorBody), statusCode };
       const message =
-        typeof raw === 'string' ? raw : Array.isArray((raw as { message?: unknown }).message)
-          ? ((raw as { message: string[] }).message).join('; ')
-          : String((raw as { message?: unknown }).message ?? exception.message);
+        typeof raw === 'string'
+          ? raw
+          : Array.isArray((raw as { message?: unknown }).message)
+            ? (raw as { message: string[] }).message.join('; ')
+            : String((raw as { message?: unknown }).message ?? exception.message);
       return { statusCode, error: reason(statusCode), message };
     }
     this.log.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));

@@ -2,14 +2,24 @@ import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/co
 import { reason } from './error-body';
 
 /** Flattens class-validator's tree into `field: problem` pairs with dotted/indexed paths. */
-export function flattenValidationErrors(errors: ValidationError[], parent = ''): Array<{ field: string; message: string }> {
+export function flattenValidationErrors(
+  errors: ValidationError[],
+  parent = '',
+): Array<{ field: string; message: string }> {
   const out: Array<{ field: string; message: string }> = [];
   for (const e of errors) {
-    const field = /^\d+$/.test(e.property) ? `${parent}[${e.property}]` : parent ? `${parent}.${e.property}` : e.property;
+    const field = /^\d+$/.test(e.property)
+      ? `${parent}[${e.property}]`
+      : parent
+        ? `${parent}.${e.property}`
+        : e.property;
     for (const text of Object.values(e.constraints ?? {})) {
       // class-validator starts messages with the property name; drop it since the path says it.
       const message = text.startsWith(`${e.property} `) ? text.slice(e.property.length + 1) : text;
-      out.push({ field, message: `${message}${'value' in e && e.value !== undefined && typeof e.value !== 'object' ? ` (got ${JSON.stringify(e.value)})` : ''}` });
+      out.push({
+        field,
+        message: `${message}${'value' in e && e.value !== undefined && typeof e.value !== 'object' ? ` (got ${JSON.stringify(e.value)})` : ''}`,
+      });
     }
     if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
   }

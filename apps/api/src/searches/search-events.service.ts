@@ -27,7 +27,13 @@ export class SearchEventsService {
     let seq = 0;
     while (!closed) {
       const s = await this.searches.get(id, who);
-      const payload = JSON.stringify({ id: s.id, status: s.status, progress: s.progress, best: s.best, error: s.error });
+      const payload = JSON.stringify({
+        id: s.id,
+        status: s.status,
+        progress: s.progress,
+        best: s.best,
+        error: s.error,
+      });
       if (payload !== last) {
         res.write(`id: ${++seq}\nevent: progress\ndata: ${payload}\n\n`);
         last = payload;
@@ -37,7 +43,7 @@ export class SearchEventsService {
         lastWrite = Date.now();
       }
       if (TERMINAL.includes(s.status)) {
-        res.write(`id: ${++seq}\nevent: end\ndata: ${JSON.stringify({ id: s.id, status: s.status })}\n\n`);
+        res.write(`id: ${seq + 1}\nevent: end\ndata: ${JSON.stringify({ id: s.id, status: s.status })}\n\n`);
         break;
       }
       await new Promise((r) => setTimeout(r, POLL_MS));

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { type MetricRef, type Principal, SearchesService, type SearchRequest, metricKey } from '@tailor/engine';
+import {
+  type MetricRef,
+  type Principal,
+  SearchesService,
+  type SearchRequest,
+  metricKey,
+} from '@tailor/engine';
 import { renderSearchPlot } from '@tailor/search';
 
 const LABELS: Record<string, string> = { flops: 'FLOPs (M MACs)', params: 'parameters (M)' };
@@ -24,7 +30,10 @@ export class SearchPlotService {
     const latencyObjective = req.objectives.find((o) => o.metric === 'latency');
     const xRef = latencyLimit ?? latencyObjective ?? { metric: 'flops' as const };
     const x = key(xRef);
-    const yRef = req.objectives.find((o) => key(o) !== x) ?? { metric: 'params' as const, goal: 'min' as const };
+    const yRef = req.objectives.find((o) => key(o) !== x) ?? {
+      metric: 'params' as const,
+      goal: 'min' as const,
+    };
     const y = key(yRef);
     return renderSearchPlot({
       records,

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Principal, SearchesService } from '@tailor/engine';
 import type { Response } from 'express';
@@ -25,7 +36,10 @@ export class SearchesController {
   @ApiBody({
     type: CreateSearchDto,
     examples: {
-      pixel3: { summary: 'NAS-Bench-201, best CIFAR-100 accuracy under 12 ms on a Pixel 3', value: CREATE_SEARCH_EXAMPLE },
+      pixel3: {
+        summary: 'NAS-Bench-201, best CIFAR-100 accuracy under 12 ms on a Pixel 3',
+        value: CREATE_SEARCH_EXAMPLE,
+      },
       twoDevices: {
         summary: 'Two latency budgets at once, NSGA-II',
         value: {
@@ -71,7 +85,11 @@ export class SearchesController {
 
   /** Every evaluated candidate in order (paginated). */
   @Get(':id/evaluations')
-  evaluations(@Param('id', uuid) id: string, @Query() q: ListSearchesQuery, @CurrentPrincipal() who: Principal) {
+  evaluations(
+    @Param('id', uuid) id: string,
+    @Query() q: ListSearchesQuery,
+    @CurrentPrincipal() who: Principal,
+  ) {
     return this.searches.evaluations(id, who, { limit: q.limit ?? 200, offset: q.offset ?? 0 });
   }
 

@@ -22,14 +22,20 @@ export class ApiKeysService {
   constructor(private readonly keys: ApiKeysRepository) {}
 
   async authenticate(key: string | undefined): Promise<Principal> {
-    if (!key) throw new TailorError('UNAUTHENTICATED', 'missing "Authorization: Bearer <key>" header', 'authorization');
+    if (!key)
+      throw new TailorError(
+        'UNAUTHENTICATED',
+        'missing "Authorization: Bearer <key>" header',
+        'authorization',
+      );
     const row = await this.keys.findActiveByHash(hashKey(key));
     if (!row) throw new TailorError('UNAUTHENTICATED', 'unknown or revoked API key', 'authorization');
     return { keyId: row.id, name: row.name, role: row.role as Principal['role'] };
   }
 
   async issue(name: string, role: 'admin' | 'user', secret?: string): Promise<IssuedKey> {
-    if (!/^[\w .@-]{1,64}$/.test(name)) throw invalid('name', `must be 1–64 letters, digits, space, . @ _ -; got "${name}"`);
+    if (!/^[\w .@-]{1,64}$/.test(name))
+      throw invalid('name', `must be 1–64 letters, digits, space, . @ _ -; got "${name}"`);
     const key = secret ?? `tlr_${randomBytes(32).toString('base64url')}`;
     const row = await this.keys.create({ name, role, keyHash: hashKey(key), keyPrefix: key.slice(0, 8) });
     return { id: row.id, name: row.name, role, key, prefix: row.keyPrefix, createdAt: row.createdAt };

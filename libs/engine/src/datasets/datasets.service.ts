@@ -37,7 +37,11 @@ export class DatasetsService {
   async import(content: Buffer, fileName: string | null, createdBy: string | null): Promise<ImportedDataset> {
     if (content.length === 0) throw new TailorError('INVALID_ARGUMENT', 'the uploaded file is empty', 'file');
     if (content.length > this.config.limits.maxUploadBytes)
-      throw new TailorError('PAYLOAD_TOO_LARGE', `is over ${this.config.limits.maxUploadBytes} bytes`, 'file');
+      throw new TailorError(
+        'PAYLOAD_TOO_LARGE',
+        `is over ${this.config.limits.maxUploadBytes} bytes`,
+        'file',
+      );
     const sha256 = createHash('sha256').update(content).digest('hex');
     const parsed = parseDatasetFile(content, (id) => this.spaces.get(id, 'searchSpace'), {
       fileName: fileName ?? undefined,
@@ -71,7 +75,9 @@ export class DatasetsService {
         parsed.metrics.map((m) => ({ dataset: m.dataset, values: m.values, unit: parsed.unit })),
       );
     }
-    this.log.log(`imported ${parsed.kind} table ${fileName ?? ''} (${parsed.searchSpace}: ${tables.join(', ')})`);
+    this.log.log(
+      `imported ${parsed.kind} table ${fileName ?? ''} (${parsed.searchSpace}: ${tables.join(', ')})`,
+    );
     return {
       id: row.id,
       kind: parsed.kind,

@@ -10,10 +10,7 @@ export class MetricsService {
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route'>;
 
-  constructor(
-    searches: SearchesRepository,
-    @Inject(JOB_QUEUE) queue: JobQueue,
-  ) {
+  constructor(searches: SearchesRepository, @Inject(JOB_QUEUE) queue: JobQueue) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tailor_' });
     this.httpRequests = new Counter({
       name: 'tailor_http_requests_total',
@@ -35,7 +32,8 @@ export class MetricsService {
       registers: [this.registry],
       async collect() {
         const counts = await searches.countByStatus();
-        for (const s of ['queued', 'running', 'succeeded', 'failed', 'cancelled']) this.set({ status: s }, counts[s] ?? 0);
+        for (const s of ['queued', 'running', 'succeeded', 'failed', 'cancelled'])
+          this.set({ status: s }, counts[s] ?? 0);
       },
     });
     new Gauge({

@@ -35,7 +35,12 @@ export class SearchSpacesService {
     const rng = Rng.fromSeed(seed);
     return Array.from({ length: count }, () => {
       const arch = space.sample(rng);
-      return { key: space.canonical(arch), arch: space.toJSON(arch), flops: space.flops(arch), params: space.params(arch) };
+      return {
+        key: space.canonical(arch),
+        arch: space.toJSON(arch),
+        flops: space.flops(arch),
+        params: space.params(arch),
+      };
     });
   }
 }

@@ -23,7 +23,10 @@ export function checkFeasible({ space, problem, evaluator }: PreparedSearch): nu
   }
   if (feasible === 0) {
     const limits = problem.constraints
-      .map((c) => `${c.metric}${c.max !== undefined ? ` ≤ ${c.max}` : ''}${c.min !== undefined ? ` ≥ ${c.min}` : ''}`)
+      .map(
+        (c) =>
+          `${c.metric}${c.max !== undefined ? ` ≤ ${c.max}` : ''}${c.min !== undefined ? ` ≥ ${c.min}` : ''}`,
+      )
       .join(' and ');
     throw new TailorError(
       'UNPROCESSABLE',

@@ -13,7 +13,10 @@ export class MetricSourcesService {
     private readonly devices: DevicesRepository,
   ) {}
 
-  async load(space: SearchSpace, refs: ReadonlyArray<{ ref: MetricRef; field: string }>): Promise<MetricSources> {
+  async load(
+    space: SearchSpace,
+    refs: ReadonlyArray<{ ref: MetricRef; field: string }>,
+  ): Promise<MetricSources> {
     const latency = new Map<string, MetricTable>();
     const accuracy = new Map<string, MetricTable>();
     for (const { ref, field } of refs) {

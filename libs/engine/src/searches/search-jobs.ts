@@ -5,7 +5,6 @@ import { ENGINE_ROLE, type EngineRole } from '../tokens';
 import { SearchRunner } from './search-runner';
 import { SEARCH_ATTEMPTS, SEARCH_JOB } from './searches.service';
 
-
 /**
  * Wires search jobs to the queue: workers (and the API when there is no Redis) process them; the API
  * re-queues unfinished searches at start, so an embedded server restarted mid-search carries on.
@@ -33,7 +32,8 @@ export class SearchJobs implements OnApplicationBootstrap {
 
   private async resumeUnfinished(): Promise<void> {
     const rows = await this.searches.listByStatus(['queued', 'running']);
-    for (const row of rows) await this.queue.add(SEARCH_JOB, { searchId: row.id }, { jobId: row.id, attempts: SEARCH_ATTEMPTS });
+    for (const row of rows)
+      await this.queue.add(SEARCH_JOB, { searchId: row.id }, { jobId: row.id, attempts: SEARCH_ATTEMPTS });
     if (rows.length) this.log.log(`re-queued ${rows.length} unfinished search(es)`);
   }
 }

@@ -24,7 +24,11 @@ export class SearchProblemFactory {
   async prepare(req: SearchRequest): Promise<PreparedSearch> {
     const space = this.spaces.get(req.searchSpace);
     const resolved = resolveProblem(req);
-    const problem: SearchProblem = { space, objectives: resolved.objectives, constraints: resolved.constraints };
+    const problem: SearchProblem = {
+      space,
+      objectives: resolved.objectives,
+      constraints: resolved.constraints,
+    };
     // Builds the algorithm once so bad options fail at submit with the option's name.
     createAlgorithm(req.algorithm, problem, Rng.fromSeed(req.seed), req.options ?? {});
     const refs = [

@@ -31,7 +31,8 @@ export interface MetricRef {
 export function metricKey(ref: MetricRef, field: string): string {
   switch (ref.metric) {
     case 'accuracy':
-      if (!ref.dataset) throw invalid(`${field}.dataset`, 'is required for the accuracy metric (e.g. "cifar100")');
+      if (!ref.dataset)
+        throw invalid(`${field}.dataset`, 'is required for the accuracy metric (e.g. "cifar100")');
       if (ref.device) throw invalid(`${field}.device`, 'is not used by the accuracy metric');
       return `accuracy:${ref.dataset}`;
     case 'latency':
@@ -40,14 +41,23 @@ export function metricKey(ref: MetricRef, field: string): string {
       return `latency:${ref.device}`;
     case 'flops':
     case 'params':
-      if (ref.device || ref.dataset) throw invalid(field, `the ${ref.metric} metric takes no device or dataset`);
+      if (ref.device || ref.dataset)
+        throw invalid(field, `the ${ref.metric} metric takes no device or dataset`);
       return ref.metric;
     default:
-      throw invalid(`${field}.metric`, `unknown metric "${String((ref as MetricRef).metric)}"; use accuracy, latency, flops or params`);
+      throw invalid(
+        `${field}.metric`,
+        `unknown metric "${String((ref as MetricRef).metric)}"; use accuracy, latency, flops or params`,
+      );
   }
 }
 
-const DEFAULT_GOAL: Record<MetricName, 'min' | 'max'> = { accuracy: 'max', latency: 'min', flops: 'min', params: 'min' };
+const DEFAULT_GOAL: Record<MetricName, 'min' | 'max'> = {
+  accuracy: 'max',
+  latency: 'min',
+  flops: 'min',
+  params: 'min',
+};
 
 export interface ResolvedProblem {
   readonly objectives: Objective[];

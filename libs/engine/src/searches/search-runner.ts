@@ -29,7 +29,8 @@ export class SearchRunner {
     const row = (await this.searches.get(searchId)) as SearchRow | null;
     if (!row) return void this.log.warn(`search ${searchId} vanished; dropping its job`);
     // A search cancelled while queued still gets its (empty) result written below.
-    if (row.status === 'succeeded' || row.status === 'failed' || (row.status === 'cancelled' && row.result)) return;
+    if (row.status === 'succeeded' || row.status === 'failed' || (row.status === 'cancelled' && row.result))
+      return;
     const req = row.request as SearchRequest & { feasibleInSpace?: number };
     try {
       await this.execute(row, req);
@@ -49,7 +50,10 @@ export class SearchRunner {
     // Every (re)start counts as an attempt. The claim is a compare-and-set: when two workers resume
     // the same search (a stalled job handed over while the first still runs), only one proceeds.
     if (row.status !== 'cancelled') {
-      const claimed = await this.searches.markStarted(row.id, row.status === 'running' ? row.attempts : undefined);
+      const claimed = await this.searches.markStarted(
+        row.id,
+        row.status === 'running' ? row.attempts : undefined,
+      );
       if (!claimed) return void this.log.warn(`search ${row.id} was claimed by another worker`);
     }
     const records = (await this.searches.listEvaluations(row.id, {})).map(fromRow);

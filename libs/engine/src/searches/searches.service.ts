@@ -9,12 +9,25 @@ import { checkFeasible } from './feasibility';
 import { SearchProblemFactory } from './search-problem.factory';
 import type { SearchRequest } from './search-request';
 import { fromRow } from './evaluation-rows';
-import { candidateView, type SearchRow, searchView, type SearchResultView, type SearchStatus, TERMINAL } from './search-views';
+import {
+  candidateView,
+  type SearchRow,
+  searchView,
+  type SearchResultView,
+  type SearchStatus,
+  TERMINAL,
+} from './search-views';
 
 export const SEARCH_JOB = 'search';
 export const SEARCH_ATTEMPTS = 3;
 
-const emptyResult = (): SearchResultView => ({ best: null, topK: [], pareto: [], evaluations: 0, deviceMeasurements: 0 });
+const emptyResult = (): SearchResultView => ({
+  best: null,
+  topK: [],
+  pareto: [],
+  evaluations: 0,
+  deviceMeasurements: 0,
+});
 
 @Injectable()
 export class SearchesService {
@@ -46,7 +59,9 @@ export class SearchesService {
       await this.searches.remove(row.id);
       throw err;
     }
-    this.log.log(`search ${row.id} queued (${req.searchSpace}, ${req.algorithm}, ${req.budget.evaluations} evaluations)`);
+    this.log.log(
+      `search ${row.id} queued (${req.searchSpace}, ${req.algorithm}, ${req.budget.evaluations} evaluations)`,
+    );
     return searchView(row as SearchRow);
   }
 
@@ -61,13 +76,22 @@ export class SearchesService {
       limit: query.limit,
       offset: query.offset,
     });
-    return { items: items.map((r) => searchView(r as SearchRow)), total, limit: query.limit, offset: query.offset };
+    return {
+      items: items.map((r) => searchView(r as SearchRow)),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
   }
 
   async result(id: string, by: Principal): Promise<SearchResultView & { status: SearchStatus }> {
     const row = await this.row(id, by);
     if (!row.result)
-      throw new TailorError('CONFLICT', `search ${id} is ${row.status}; its result is ready when it ends`, 'id');
+      throw new TailorError(
+        'CONFLICT',
+        `search ${id} is ${row.status}; its result is ready when it ends`,
+        'id',
+      );
     return { status: row.status as SearchStatus, ...(row.result as SearchResultView) };
   }
 
@@ -79,13 +103,19 @@ export class SearchesService {
     for (let attempt = 0; attempt < 3; attempt++) {
       const row = await this.row(id, by);
       const status = row.status as SearchStatus;
-      if (TERMINAL.includes(status)) throw new TailorError('CONFLICT', `search ${id} already ${status}`, 'id');
+      if (TERMINAL.includes(status))
+        throw new TailorError('CONFLICT', `search ${id} already ${status}`, 'id');
       const patch =
         status === 'queued'
-          ? { status: 'cancelled' as const, result: emptyResult() as unknown as JsonObject, finishedAt: new Date() }
+          ? {
+              status: 'cancelled' as const,
+              result: emptyResult() as unknown as JsonObject,
+              finishedAt: new Date(),
+            }
           : { status: 'cancelled' as const };
       // Compare-and-set on the status read above, so a search that starts meanwhile is handled as running.
-      if (await this.searches.update(id, patch, { status: [status] })) return searchView(await this.row(id, by));
+      if (await this.searches.update(id, patch, { status: [status] }))
+        return searchView(await this.row(id, by));
     }
     throw new TailorError('CONFLICT', `search ${id} changed state while cancelling; try again`, 'id');
   }
