@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { evaluationOrder } from '../support/evaluation-order';
 import { type Child, ensureBuilt, startChild, until, WORKER_MAIN } from '../support/processes';
 import { NB201_ACCURACY, NB201_LATENCY } from '../support/shared-data';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -63,19 +64,6 @@ maybe('distributed mode: PostgreSQL + Redis + separate workers', () => {
     await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   }, 60_000);
 
-  const keysOf = async (id: string) => {
-    const out: Array<{ seq: number; key: string }> = [];
-    for (let offset = 0; ; offset += 200) {
-      const { body } = await t
-        .admin()
-        .get(`/searches/${id}/evaluations?limit=200&offset=${offset}`)
-        .expect(200);
-      out.push(
-        ...body.items.map((r: { evaluation: number; key: string }) => ({ seq: r.evaluation, key: r.key })),
-      );
-      if (body.items.length < 200) return out;
-    }
-  };
   const finished = (id: string) =>
     until(
       async () => {
@@ -116,11 +104,11 @@ maybe('distributed mode: PostgreSQL + Redis + separate workers', () => {
     const done = await finished(s.id);
     expect(done.status).toBe('succeeded');
     expect(done.attempts).toBeGreaterThanOrEqual(2);
-    const resumed = await keysOf(s.id);
+    const resumed = await evaluationOrder(t.admin(), s.id);
     expect(resumed.map((r) => r.seq)).toEqual(resumed.map((_, i) => i + 1));
 
     const { body: ref } = await t.admin().post('/searches').send(SEARCH).expect(202);
     await finished(ref.id);
-    expect(resumed).toEqual(await keysOf(ref.id));
+    expect(resumed).toEqual(await evaluationOrder(t.admin(), ref.id));
   }, 400_000);
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { evaluationOrder } from '../support/evaluation-order';
 import { API_MAIN, type Child, ensureBuilt, startChild, until } from '../support/processes';
 import { NB201_ACCURACY, NB201_LATENCY } from '../support/shared-data';
 import { TEST_ADMIN_KEY } from '../support/test-server';
@@ -37,19 +38,6 @@ describe('an embedded server restarted mid-search', () => {
     get: (p: string) => request(url).get(`/api/v1${p}`).set('Authorization', `Bearer ${TEST_ADMIN_KEY}`),
     post: (p: string) => request(url).post(`/api/v1${p}`).set('Authorization', `Bearer ${TEST_ADMIN_KEY}`),
   });
-  const allKeys = async (url: string, id: string): Promise<Array<{ seq: number; key: string }>> => {
-    const out: Array<{ seq: number; key: string }> = [];
-    for (let offset = 0; ; offset += 200) {
-      const { body } = await api(url)
-        .get(`/searches/${id}/evaluations?limit=200&offset=${offset}`)
-        .expect(200);
-      out.push(
-        ...body.items.map((r: { evaluation: number; key: string }) => ({ seq: r.evaluation, key: r.key })),
-      );
-      if (body.items.length < 200) return out;
-    }
-  };
-
   it('resumes from its checkpoint and loses no evaluation', async () => {
     let { child, url } = await start(['--import', NB201_LATENCY, NB201_ACCURACY]);
     server = child;
@@ -75,7 +63,7 @@ describe('an embedded server restarted mid-search', () => {
       'the resumed search to finish',
     );
     expect(done.attempts).toBeGreaterThanOrEqual(1);
-    const resumed = await allKeys(url, s.id);
+    const resumed = await evaluationOrder(api(url), s.id);
     expect(resumed.map((r) => r.seq)).toEqual(resumed.map((_, i) => i + 1));
     expect(new Set(resumed.map((r) => r.key)).size).toBe(resumed.length);
 
@@ -89,6 +77,6 @@ describe('an embedded server restarted mid-search', () => {
       120_000,
       'the reference search',
     );
-    expect(resumed).toEqual(await allKeys(url, ref.id));
+    expect(resumed).toEqual(await evaluationOrder(api(url), ref.id));
   }, 400_000);
 });

@@ -1,14 +1,7 @@
+import type { EvaluationRecord as EvaluationRow } from '@tailor/persistence';
 import type { EvaluationRecord } from '@tailor/search';
 
-/** Stored form of an evaluation (persistence names the key column `archKey`). */
-export interface EvaluationRow {
-  seq: number;
-  archKey: string;
-  arch: unknown;
-  metrics: Record<string, unknown>;
-  violation: number;
-  feasible: boolean;
-}
+// Persistence stores the canonical key as `archKey`; the search library calls it `key`.
 
 export function toRow(r: EvaluationRecord): EvaluationRow {
   return {
