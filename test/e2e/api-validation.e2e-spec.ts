@@ -20,7 +20,7 @@ describe('bad input gets a 4xx naming the field, and nothing is stored', () => {
   }, 120_000);
   afterAll(() => t?.close());
 
-  it.each<[object, number, string, RegExp]>([
+  const CASES: Array<[object, number, string, RegExp]> = [
     [{ ...GOOD, searchSpace: 'nasbench999' }, 404, 'searchSpace', /unknown|nasbench999/],
     [{ ...GOOD, objectives: [{ metric: 'beauty' }] }, 400, 'objectives[0].metric', /must be one of/],
     [
@@ -47,13 +47,18 @@ describe('bad input gets a 4xx naming the field, and nothing is stored', () => {
       'constraints',
       /no architecture/,
     ],
-  ])('rejects bad request #%# with %i on %s', async (body, status, field, message) => {
-    const before = await searchCount();
-    const res = await t.admin().post('/searches').send(body).expect(status);
-    expect(res.body.field).toBe(field);
-    expect(res.body.message).toMatch(message);
-    expect(await searchCount()).toBe(before);
-  });
+  ];
+
+  it.each(CASES.map(([body, status, field, message]) => ({ body, status, field, message })))(
+    'answers $status naming $field',
+    async ({ body, status, field, message }) => {
+      const before = await searchCount();
+      const res = await t.admin().post('/searches').send(body).expect(status);
+      expect(res.body.field).toBe(field);
+      expect(res.body.message).toMatch(message);
+      expect(await searchCount()).toBe(before);
+    },
+  );
 
   it('rejects malformed JSON and bodies over 1 MB', async () => {
     const bad = await t
@@ -122,6 +127,22 @@ describe('bad input gets a 4xx naming the field, and nothing is stored', () => {
       .expect(200);
     expect(again.body).toEqual(sample.body);
     await t.admin().post('/search-spaces/fmnist-mbv3/sample').send({ count: 5000 }).expect(400);
+    const good =
+      '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|';
+    const inspected = await t
+      .admin()
+      .post('/search-spaces/nasbench201/archs')
+      .send({ archs: [good] })
+      .expect(200);
+    expect(inspected.body[0]).toMatchObject({ key: good });
+    expect(inspected.body[0].encoding).toHaveLength(30);
+    const bad = await t
+      .admin()
+      .post('/search-spaces/nasbench201/archs')
+      .send({ archs: [good, good.replace('avg_pool_3x3', 'conv_9x9')] })
+      .expect(400);
+    expect(bad.body.field).toMatch(/^archs\[1\]/);
+    expect(bad.body.message).toMatch(/conv_9x9/);
     const devices = await t.admin().get('/devices').expect(200);
     expect(devices.body.map((d: { id: string }) => d.id)).toContain('pixel3');
     const health = await t.admin().get('/health').expect(200);

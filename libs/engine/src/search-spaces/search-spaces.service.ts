@@ -28,19 +28,29 @@ export class SearchSpacesService {
     return { ...summarize(space), definition: space.definition, encodingNames: space.encodingNames() };
   }
 
+  /** Parses user archs (canonical strings or structured JSON); the first bad one fails with its path. */
+  inspect(id: string, archs: readonly unknown[]) {
+    const space = this.get(id, 'id');
+    if (archs.length === 0 || archs.length > MAX_SAMPLE)
+      throw invalid('archs', `must hold 1 to ${MAX_SAMPLE} architectures, got ${archs.length}`);
+    return archs.map((input, i) => this.describeArch(space, space.parse(input, `archs[${i}]`)));
+  }
+
   sample(id: string, count: number, seed: number) {
     const space = this.get(id, 'id');
     if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLE)
       throw invalid('count', `must be an integer in [1, ${MAX_SAMPLE}], got ${count}`);
     const rng = Rng.fromSeed(seed);
-    return Array.from({ length: count }, () => {
-      const arch = space.sample(rng);
-      return {
-        key: space.canonical(arch),
-        arch: space.toJSON(arch),
-        flops: space.flops(arch),
-        params: space.params(arch),
-      };
-    });
+    return Array.from({ length: count }, () => this.describeArch(space, space.sample(rng)));
+  }
+
+  private describeArch(space: SearchSpace, arch: unknown) {
+    return {
+      key: space.canonical(arch),
+      arch: space.toJSON(arch),
+      flops: space.flops(arch),
+      params: space.params(arch),
+      encoding: space.encode(arch),
+    };
   }
 }
