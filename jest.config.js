@@ -9,7 +9,7 @@ const nestEsmToCjs = [
   },
 ];
 const aliases = {
-  '^@tailor/(common|config|search-spaces|search|datasets|persistence|queue|engine)$': '<rootDir>/libs/$1/src',
+  '^@tailor/(common|config|search-spaces|search|datasets|persistence|queue|engine|nn|measurement)$': '<rootDir>/libs/$1/src',
 };
 const shared = {
   testEnvironment: 'node',
