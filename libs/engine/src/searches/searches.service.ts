@@ -136,7 +136,7 @@ export class SearchesService {
   }
 
   async row(id: string, by: Principal): Promise<SearchRow> {
-    const row = (await this.searches.get(id)) as SearchRow | null;
+    const row = (await this.searches.getSummary(id)) as SearchRow | null;
     // Another user's search is reported as missing, not forbidden, so ids leak nothing.
     if (!row || (by.role !== 'admin' && row.ownerKeyId !== by.keyId)) throw notFound('id', `no search ${id}`);
     return row;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type FindOptionsWhere, type Repository } from 'typeorm';
+import { DataSource, In, type FindOptionsSelect, type FindOptionsWhere, type Repository } from 'typeorm';
 import { TailorError } from '@tailor/common';
 import { SearchEntity, SearchEvaluationEntity, type JsonObject, type SearchStatus } from '../entities';
 import { mapDbErrors } from './db-errors';
@@ -40,6 +40,23 @@ export interface Page {
   offset?: number;
 }
 
+/** Every column but the checkpoint, which can be hundreds of KB and only the runner reads. */
+const SUMMARY: FindOptionsSelect<SearchEntity> = {
+  id: true,
+  ownerKeyId: true,
+  status: true,
+  request: true,
+  progress: true,
+  best: true,
+  result: true,
+  error: true,
+  attempts: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  updatedAt: true,
+};
+
 /** Postgres allows 65,535 bind parameters per statement; 7 per evaluation row stays well under. */
 const MAX_ROWS_PER_INSERT = 5_000;
 
@@ -67,6 +84,11 @@ export class SearchesRepository {
     return mapDbErrors('search', () => this.repo.findOneBy({ id }));
   }
 
+  /** The search without its checkpoint (`checkpoint` is undefined): for status pages and lists. */
+  getSummary(id: string): Promise<SearchEntity | null> {
+    return mapDbErrors('search', () => this.repo.findOne({ where: { id }, select: SUMMARY }));
+  }
+
   /** Newest first. */
   async list(filter: {
     ownerKeyId?: string;
@@ -80,6 +102,7 @@ export class SearchesRepository {
       where.status = Array.isArray(filter.status) ? In(filter.status) : filter.status;
     const [items, total] = await mapDbErrors('searches', () =>
       this.repo.findAndCount({
+        select: SUMMARY,
         where,
         order: { createdAt: 'DESC', id: 'DESC' },
         take: filter.limit,
