@@ -1,4 +1,4 @@
-import { TailorError, invalid, notFound, showValue } from '@tailor/common';
+import { TailorError, invalid, notFound, quantileSorted, showValue } from '@tailor/common';
 import type { AccuracyDataset, LatencyDataset } from './dataset-types';
 
 /**
@@ -42,10 +42,7 @@ export class ValueLookup {
     if (this.byKey.size === 0) throw new TailorError('UNPROCESSABLE', 'percentile of an empty table');
     // Sorted once, lazily: most lookups never ask for a percentile.
     this.sorted ??= Float64Array.from(this.byKey.values()).sort();
-    const rank = (p / 100) * (this.sorted.length - 1);
-    const lo = Math.floor(rank);
-    const hi = Math.ceil(rank);
-    return this.sorted[lo] + (this.sorted[hi] - this.sorted[lo]) * (rank - lo);
+    return quantileSorted(this.sorted, p / 100);
   }
 }
 

@@ -1,5 +1,5 @@
 import { TailorError } from '@tailor/common';
-import { computeStatistics, quantileSorted } from './statistics';
+import { computeStatistics } from './statistics';
 
 describe('computeStatistics', () => {
   // Expected values computed by hand (see comments); std is the sample (n - 1) deviation.
@@ -55,10 +55,5 @@ describe('computeStatistics', () => {
   ])('rejects %p naming %s', (samples, field) => {
     expect(() => computeStatistics(samples)).toThrow(TailorError);
     expect(() => computeStatistics(samples)).toThrow(expect.objectContaining({ field }));
-  });
-
-  it('quantileSorted interpolates between ranks', () => {
-    expect(quantileSorted([0, 10], 0.25)).toBe(2.5);
-    expect(quantileSorted([0, 10, 20], 1)).toBe(20);
   });
 });

@@ -1,3 +1,4 @@
+import { quantileSorted } from '@tailor/common';
 import { invalid } from '@tailor/common';
 
 /** Summary of per-run latency samples (all in ms except `cv` and `count`). */
@@ -13,14 +14,6 @@ export interface SampleStatistics {
   readonly std: number;
   /** Coefficient of variation std / mean: the noise measure the protocol thresholds on. */
   readonly cv: number;
-}
-
-/** Quantile q in [0, 1] of an ascending-sorted, non-empty array (R type 7). */
-export function quantileSorted(sorted: readonly number[], q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
 export function computeStatistics(samples: readonly number[]): SampleStatistics {
