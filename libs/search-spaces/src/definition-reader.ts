@@ -1,5 +1,13 @@
 import { TailorError, showValue } from '@tailor/common';
 
+export interface RgbSpaceHeader {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly inputShape: readonly [number, number, number];
+  readonly numClasses: number;
+}
+
 /**
  * Reads a search-space JSON definition with errors that name the file, the JSON path and the value,
  * e.g. `search-spaces/fbnet.json: layers[3].stride must be 1 or 2, got 3`.
@@ -85,6 +93,19 @@ export class DefinitionReader {
       });
     }
     return out;
+  }
+
+  /** The fields every fixed-resolution RGB image space shares (NAS-Bench-201 and FBNet). */
+  rgbSpaceHeader(): RgbSpaceHeader {
+    const [h, w, c] = this.numbers('inputShape', { integer: true, min: 1, length: 3 });
+    if (c !== 3) this.fail('inputShape[2]', 'must be 3 (RGB)', c);
+    return {
+      id: this.string('id'),
+      name: this.string('name'),
+      description: this.string('description'),
+      inputShape: [h, w, c],
+      numClasses: this.number('numClasses', { integer: true, min: 1 }),
+    };
   }
 
   /** The definition's `id` must match the file name, so a copied file cannot shadow another space. */

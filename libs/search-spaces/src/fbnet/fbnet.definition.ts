@@ -1,4 +1,4 @@
-import type { DefinitionReader } from '../definition-reader';
+import type { DefinitionReader, RgbSpaceHeader } from '../definition-reader';
 
 /** HW-NAS-Bench's PRIMITIVES, in the order the op indices of its (and HELP's) archs refer to. */
 export const FBNET_OPS = [
@@ -30,12 +30,7 @@ export interface FbnetLayer {
   readonly stride: number;
 }
 
-export interface FbnetDefinition {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly inputShape: readonly [number, number, number];
-  readonly numClasses: number;
+export interface FbnetDefinition extends RgbSpaceHeader {
   readonly stem: { readonly kernel: number; readonly stride: number; readonly channels: number };
   readonly ops: readonly FbnetOpSpec[];
   readonly layers: readonly FbnetLayer[];
@@ -66,8 +61,7 @@ export function readFbnetDefinition(reader: DefinitionReader): FbnetDefinition {
   reader.array('ops', { length: FBNET_OPS.length });
   const ops = FBNET_OPS.map((_, i) => readOp(reader, i));
 
-  const [h, w, c] = reader.numbers('inputShape', { integer: true, min: 1, length: 3 });
-  if (c !== 3) reader.fail('inputShape[2]', 'must be 3 (RGB)', c);
+  const header = reader.rgbSpaceHeader();
   const stem = {
     kernel: reader.number('stem.kernel', { integer: true, min: 1 }),
     stride: reader.number('stem.stride', { integer: true, min: 1, max: 2 }),
@@ -90,11 +84,7 @@ export function readFbnetDefinition(reader: DefinitionReader): FbnetDefinition {
     return layer;
   });
   return {
-    id: reader.string('id'),
-    name: reader.string('name'),
-    description: reader.string('description'),
-    inputShape: [h, w, c],
-    numClasses: reader.number('numClasses', { integer: true, min: 1 }),
+    ...header,
     stem,
     ops,
     layers,

@@ -1,4 +1,4 @@
-import type { DefinitionReader } from '../definition-reader';
+import type { DefinitionReader, RgbSpaceHeader } from '../definition-reader';
 
 /** The benchmark's op list, in the order its index order and our one-hot encoding depend on. */
 export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
@@ -14,12 +14,7 @@ export const NB201_EDGES: readonly { readonly to: number; readonly from: number 
   { to: 3, from: 2 },
 ];
 
-export interface Nasbench201Definition {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly inputShape: readonly [number, number, number];
-  readonly numClasses: number;
+export interface Nasbench201Definition extends RgbSpaceHeader {
   readonly shuffleSeed: number;
   readonly stemChannels: number;
   readonly stages: readonly { readonly channels: number; readonly cells: number }[];
@@ -43,8 +38,7 @@ export function readNasbench201Definition(reader: DefinitionReader): Nasbench201
   reader.string('indexOrder.method', ['python-random-shuffle']);
   const shuffleSeed = reader.number('indexOrder.seed', { integer: true, min: 88, max: 88 });
 
-  const [h, w, c] = reader.numbers('inputShape', { integer: true, min: 1, length: 3 });
-  if (c !== 3) reader.fail('inputShape[2]', 'must be 3 (RGB)', c);
+  const header = reader.rgbSpaceHeader();
   const stemChannels = reader.number('macro.stem.channels', { integer: true, min: 1 });
   reader.number('macro.stem.kernel', { integer: true, min: 3, max: 3 });
   const stages = reader.array('macro.stages', { minLength: 1 }).map((_, i) => ({
@@ -59,11 +53,7 @@ export function readNasbench201Definition(reader: DefinitionReader): Nasbench201
     );
   }
   return {
-    id: reader.string('id'),
-    name: reader.string('name'),
-    description: reader.string('description'),
-    inputShape: [h, w, c],
-    numClasses: reader.number('numClasses', { integer: true, min: 1 }),
+    ...header,
     shuffleSeed,
     stemChannels,
     stages,
