@@ -6,10 +6,15 @@ jest.setTimeout(120_000);
 
 const TABLES = [
   'accuracy_tables',
+  'agents',
   'api_keys',
   'datasets',
   'devices',
+  'enrollment_tokens',
   'latency_tables',
+  'measurement_batches',
+  'measurement_tasks',
+  'measurements',
   'migrations',
   'search_evaluations',
   'searches',
@@ -34,7 +39,9 @@ describe.each(dbTargets())('migrations on $name', ({ create, embedded }) => {
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
       );
       expect(tables.map((t) => t.table_name)).toEqual(TABLES);
-      expect(await ds.query('SELECT name FROM migrations')).toEqual([{ name: 'Initial1763800000000' }]);
+      expect(await ds.query('SELECT name FROM migrations ORDER BY id')).toEqual(
+        MIGRATIONS.map((m) => ({ name: m.name })),
+      );
     } finally {
       await ds.destroy();
     }

@@ -5,6 +5,9 @@ import { ApiKeysController } from './admin/api-keys.controller';
 import { DatasetsController } from './admin/datasets.controller';
 import { DevicesController } from './catalog/devices.controller';
 import { SearchSpacesController } from './catalog/search-spaces.controller';
+import { AgentController } from './farm/agent.controller';
+import { FarmAdminController } from './farm/farm-admin.controller';
+import { MeasurementsController } from './farm/measurements.controller';
 import { ApiKeyGuard } from './http/auth';
 import { TailorExceptionFilter } from './http/tailor-exception.filter';
 import { OpsController } from './ops/ops.controller';
@@ -25,6 +28,9 @@ export class AppModule {
         ApiKeysController,
         SearchesController,
         OpsController,
+        FarmAdminController,
+        AgentController,
+        MeasurementsController,
       ],
       providers: [
         SearchEventsService,

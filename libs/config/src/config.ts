@@ -18,6 +18,17 @@ export interface TailorConfig {
   readonly queueLockMs: number;
   readonly queueStalledMs: number;
   readonly limits: SearchLimits;
+  readonly farm: FarmSettings;
+}
+
+/** Device-farm timing; small values make tests fast, defaults suit real agents. */
+export interface FarmSettings {
+  /** Agents heartbeat this often; one missing 3 in a row is offline and loses its leases. */
+  readonly heartbeatSec: number;
+  /** A lease lasts this long unless the agent extends it. */
+  readonly leaseTtlSec: number;
+  /** Attempts per task before it fails with the reasons collected. */
+  readonly maxAttempts: number;
 }
 
 export interface SearchLimits {
@@ -89,6 +100,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       maxObjectives: 4,
       maxConstraints: 8,
       maxUploadBytes: int(env, 'TAILOR_MAX_UPLOAD_MB', 64, 1, 1024) * 1024 * 1024,
+    },
+    farm: {
+      heartbeatSec: int(env, 'TAILOR_FARM_HEARTBEAT_SEC', 10, 1, 3600),
+      leaseTtlSec: int(env, 'TAILOR_FARM_LEASE_TTL_SEC', 60, 2, 86_400),
+      maxAttempts: int(env, 'TAILOR_FARM_MAX_ATTEMPTS', 3, 1, 100),
     },
   };
 }

@@ -5,6 +5,11 @@ import { QueueModule } from '@tailor/queue';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { DatasetsService } from './datasets/datasets.service';
 import { DevicesService } from './devices/devices.service';
+import { FarmAdminService } from './farm/farm-admin.service';
+import { FarmAgentsService } from './farm/farm-agents.service';
+import { FarmLatencyService } from './farm/farm-latency.service';
+import { LeaseWaiters } from './farm/lease-waiters';
+import { MeasurementBatchesService } from './farm/measurement-batches.service';
 import { HealthService } from './health/health.service';
 import { MetricsService } from './metrics/metrics.service';
 import { SearchSpacesService } from './search-spaces/search-spaces.service';
@@ -34,6 +39,11 @@ const SERVICES = [
   SearchesService,
   HealthService,
   MetricsService,
+  LeaseWaiters,
+  FarmAdminService,
+  FarmAgentsService,
+  FarmLatencyService,
+  MeasurementBatchesService,
 ];
 
 /** The service layer shared by the API and the workers. */

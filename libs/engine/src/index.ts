@@ -13,3 +13,8 @@ export * from './runtime';
 export * from './worker';
 export * from './health/health.service';
 export * from './metrics/metrics.service';
+export * from './farm/farm-admin.service';
+export * from './farm/farm-agents.service';
+export * from './farm/farm-latency.service';
+export * from './farm/lease-waiters';
+export * from './farm/measurement-batches.service';

@@ -13,6 +13,9 @@ import {
   DatabaseHealthRepository,
   DatasetsRepository,
   DevicesRepository,
+  FarmAgentsRepository,
+  MeasurementQueueRepository,
+  MeasurementsRepository,
   SearchesRepository,
   TablesRepository,
 } from './repositories';
@@ -24,6 +27,9 @@ const REPOSITORIES = [
   DevicesRepository,
   TablesRepository,
   SearchesRepository,
+  FarmAgentsRepository,
+  MeasurementQueueRepository,
+  MeasurementsRepository,
 ];
 
 /** Closes the pool once every other module has stopped (queue workers may still write during their own shutdown). */

@@ -16,6 +16,16 @@ describe('parseArgs', () => {
     });
   });
 
+  it('reads --agents and hands agent arguments through untouched', () => {
+    expect(parseArgs(['serve', '--agents', '2'])).toEqual({ command: 'serve', agents: 2, imports: [] });
+    expect(() => parseArgs(['serve', '--agents', '-1'])).toThrow(/--agents: must be an integer in \[0, 16\]/);
+    expect(parseArgs(['agent', '--server', 'http://x', '--runtime', 'onnxruntime'])).toEqual({
+      command: 'agent',
+      imports: [],
+      rest: ['--server', 'http://x', '--runtime', 'onnxruntime'],
+    });
+  });
+
   it('names the bad flag', () => {
     expect(() => parseArgs(['serve', '--port', 'abc'])).toThrow(/--port: must be a port number, got "abc"/);
     expect(() => parseArgs(['serve', '--bogus'])).toThrow(/unknown option "--bogus"/);

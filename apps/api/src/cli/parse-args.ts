@@ -1,19 +1,27 @@
 import { TailorError } from '@tailor/common';
 
 export interface CliArgs {
-  command: 'serve' | 'worker' | 'migrate' | 'help';
+  command: 'serve' | 'worker' | 'migrate' | 'agent' | 'help';
   port?: number;
+  /** serve: local agents to start as child processes (0 = none). */
+  agents?: number;
+  /** agent: its own arguments, parsed by the agent. */
+  rest?: string[];
   dataDir?: string;
   imports: string[];
 }
 
 export const USAGE = `Usage:
-  tailor serve   [--port 3000] [--data-dir ./.tailor] [--import FILE…]   start the API (embedded DB and in-process jobs unless DATABASE_URL/REDIS_URL are set)
+  tailor serve   [--port 3000] [--data-dir ./.tailor] [--import FILE…] [--agents N]
+                 start the API (embedded DB and in-process jobs unless DATABASE_URL/REDIS_URL are set);
+                 --agents N also enrolls and starts N local device-farm agents (different runtimes)
+  tailor agent   --server URL --enroll-token T [--runtime R] [--threads N] [--batch N] [--name NAME] [--state-dir DIR]
+  tailor agent   --server URL --enroll-token T --replay FILE --device NAME      a device-farm agent (see device-farm/README.md)
   tailor worker                                                           process search jobs from Redis (needs REDIS_URL and DATABASE_URL)
   tailor migrate [--data-dir ./.tailor]                                   apply database migrations and exit
 Environment: PORT, TAILOR_DATA_DIR, DATABASE_URL, REDIS_URL, TAILOR_ADMIN_KEY, TAILOR_LOG_LEVEL (see README).`;
 
-const COMMANDS = ['serve', 'worker', 'migrate', 'help'] as const;
+const COMMANDS = ['serve', 'worker', 'migrate', 'agent', 'help'] as const;
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { command: 'serve', imports: [] };
@@ -24,6 +32,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     args.command = argv[0] as CliArgs['command'];
     i = 1;
   }
+  if (args.command === 'agent') return { ...args, rest: argv.slice(1) };
   const value = (flag: string): string => {
     const v = argv[++i];
     if (v === undefined || v.startsWith('--'))
@@ -40,7 +49,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         throw new TailorError('INVALID_ARGUMENT', `must be a port number, got "${raw}"`, '--port');
       args.port = port;
     } else if (a === '--data-dir') args.dataDir = value('--data-dir');
-    else if (a === '--import') {
+    else if (a === '--agents') {
+      const raw = value('--agents');
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0 || n > 16)
+        throw new TailorError('INVALID_ARGUMENT', `must be an integer in [0, 16], got "${raw}"`, '--agents');
+      args.agents = n;
+    } else if (a === '--import') {
       args.imports.push(value('--import'));
       while (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) args.imports.push(argv[++i]);
     } else throw new TailorError('INVALID_ARGUMENT', `unknown option "${a}"\n${USAGE}`, a);

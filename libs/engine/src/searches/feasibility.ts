@@ -8,7 +8,8 @@ import type { PreparedSearch } from './search-problem.factory';
  * are feasible (undefined when the space is too large to enumerate).
  */
 export function checkFeasible({ space, problem, evaluator }: PreparedSearch): number | undefined {
-  if (!space.enumerable || problem.constraints.length === 0) return undefined;
+  // Farm-measured latencies are unknown until measured: enumeration cannot prove anything.
+  if (!space.enumerable || problem.constraints.length === 0 || evaluator.measuresOnFarm) return undefined;
   let feasible = 0;
   const closest: Record<string, number> = {};
   for (const arch of space.enumerate()) {

@@ -5,9 +5,13 @@ import type { Constraint, Objective } from '@tailor/search';
 /** Where a table-backed metric's numbers come from: canonical arch key → value. */
 export type MetricTable = ReadonlyMap<string, number>;
 
+/** Latencies of a farm device, measured on demand (canonical arch key → ms, null when it failed). */
+export type FarmLatencyFetcher = (archKeys: readonly string[]) => Promise<ReadonlyMap<string, number | null>>;
+
 export interface MetricSources {
   readonly latency: ReadonlyMap<string, MetricTable>; // by device
   readonly accuracy: ReadonlyMap<string, MetricTable>; // by dataset
+  readonly farmLatency?: ReadonlyMap<string, FarmLatencyFetcher>; // by farm device
 }
 
 /**
@@ -25,22 +29,46 @@ export class MetricEvaluator<A = unknown> {
     private readonly sources: MetricSources,
   ) {
     this.metrics = [...new Set([...objectives, ...constraints].map((m) => m.metric))];
-    for (const metric of this.metrics) this.lookupFor(metric);
+    for (const metric of this.metrics) if (!this.farmDevice(metric)) this.lookupFor(metric);
+  }
+
+  /** True when some metric is measured on a farm device: only `evaluate` (async) can produce it. */
+  get measuresOnFarm(): boolean {
+    return this.metrics.some((m) => this.farmDevice(m) !== undefined);
   }
 
   evaluateOne(arch: A): Record<string, number | null> {
+    if (this.measuresOnFarm)
+      throw new TailorError('INTERNAL', 'farm-measured metrics need evaluate(), not evaluateOne()');
+    return this.tableMetrics(arch);
+  }
+
+  async evaluate(archs: readonly A[]): Promise<Array<Record<string, number | null>>> {
+    const rows = archs.map((a) => this.tableMetrics(a));
+    const keys = archs.map((a) => this.space.canonical(a));
+    for (const metric of this.metrics) {
+      const device = this.farmDevice(metric);
+      if (device === undefined) continue;
+      const measured = await this.sources.farmLatency!.get(device)!(keys);
+      rows.forEach((row, i) => (row[metric] = measured.get(keys[i]) ?? null));
+    }
+    return rows;
+  }
+
+  private tableMetrics(arch: A): Record<string, number | null> {
     const key = this.space.canonical(arch);
     const out: Record<string, number | null> = {};
     for (const metric of this.metrics) {
       if (metric === 'flops') out[metric] = this.space.flops(arch);
       else if (metric === 'params') out[metric] = this.space.params(arch);
-      else out[metric] = this.lookupFor(metric).get(key) ?? null;
+      else if (!this.farmDevice(metric)) out[metric] = this.lookupFor(metric).get(key) ?? null;
     }
     return out;
   }
 
-  async evaluate(archs: readonly A[]): Promise<Array<Record<string, number | null>>> {
-    return archs.map((a) => this.evaluateOne(a));
+  private farmDevice(metric: string): string | undefined {
+    const [kind, name] = metric.split(':', 2);
+    return kind === 'latency' && this.sources.farmLatency?.has(name) ? name : undefined;
   }
 
   private lookupFor(metric: string): MetricTable {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { notFound } from '@tailor/common';
 import { DevicesRepository, TablesRepository } from '@tailor/persistence';
 import type { SearchSpace } from '@tailor/search-spaces';
-import type { MetricSources, MetricTable } from './metric-evaluator';
+import { FarmLatencyService, type FarmMeasureContext } from '../farm/farm-latency.service';
+import type { FarmLatencyFetcher, MetricSources, MetricTable } from './metric-evaluator';
 import type { MetricRef } from './search-request';
 
 /** Loads the latency and accuracy tables a search names, with errors that point at the request field. */
@@ -11,19 +12,26 @@ export class MetricSourcesService {
   constructor(
     private readonly tables: TablesRepository,
     private readonly devices: DevicesRepository,
+    private readonly farm: FarmLatencyService,
   ) {}
 
   async load(
     space: SearchSpace,
     refs: ReadonlyArray<{ ref: MetricRef; field: string }>,
+    farmContext: FarmMeasureContext = { searchId: null },
   ): Promise<MetricSources> {
     const latency = new Map<string, MetricTable>();
+    const farmLatency = new Map<string, FarmLatencyFetcher>();
     const accuracy = new Map<string, MetricTable>();
     for (const { ref, field } of refs) {
-      if (ref.metric === 'latency' && ref.device && !latency.has(ref.device)) {
-        const t = await this.tables.getLatencyTable(ref.device, space.id);
-        if (!t) throw await this.unknownDevice(ref.device, space.id, `${field}.device`);
-        latency.set(ref.device, toMap(t.archKeys, t.values));
+      const device = ref.device;
+      if (ref.metric === 'latency' && device && !latency.has(device) && !farmLatency.has(device)) {
+        const t = await this.tables.getLatencyTable(device, space.id);
+        if (t) latency.set(device, toMap(t.archKeys, t.values));
+        else if ((await this.devices.get(device))?.device.kind === 'farm')
+          // No table: the farm measures what the search asks for (a predictor comes later).
+          farmLatency.set(device, (keys) => this.farm.latencies(device, space.id, keys, farmContext));
+        else throw await this.unknownDevice(device, space.id, `${field}.device`);
       }
       if (ref.metric === 'accuracy' && ref.dataset && !accuracy.has(ref.dataset)) {
         const t = await this.tables.getAccuracyTable(space.id, ref.dataset);
@@ -38,7 +46,7 @@ export class MetricSourcesService {
         accuracy.set(ref.dataset, toMap(t.archKeys, t.values));
       }
     }
-    return { latency, accuracy };
+    return { latency, accuracy, farmLatency };
   }
 
   private async unknownDevice(device: string, spaceId: string, field: string) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Rng } from '@tailor/common';
 import { createAlgorithm, type SearchProblem } from '@tailor/search';
 import type { SearchSpace } from '@tailor/search-spaces';
+import type { FarmMeasureContext } from '../farm/farm-latency.service';
 import { MetricEvaluator } from './metric-evaluator';
 import { MetricSourcesService } from './metric-sources.service';
 import { resolveProblem, type SearchRequest } from './search-request';
@@ -21,7 +22,7 @@ export class SearchProblemFactory {
     private readonly sources: MetricSourcesService,
   ) {}
 
-  async prepare(req: SearchRequest): Promise<PreparedSearch> {
+  async prepare(req: SearchRequest, farmContext?: FarmMeasureContext): Promise<PreparedSearch> {
     const space = this.spaces.get(req.searchSpace);
     const resolved = resolveProblem(req);
     const problem: SearchProblem = {
@@ -35,7 +36,7 @@ export class SearchProblemFactory {
       ...req.objectives.map((ref, i) => ({ ref, field: `objectives[${i}]` })),
       ...req.constraints.map((ref, i) => ({ ref, field: `constraints[${i}]` })),
     ];
-    const sources = await this.sources.load(space, refs);
+    const sources = await this.sources.load(space, refs, farmContext);
     const evaluator = new MetricEvaluator(space, problem.objectives, problem.constraints, sources);
     return { space, problem, evaluator };
   }

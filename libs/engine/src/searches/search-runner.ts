@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { TailorError, type TailorErrorCode } from '@tailor/common';
 import { type JsonObject, SearchesRepository } from '@tailor/persistence';
 import { SearchSession, type SessionCheckpoint } from '@tailor/search';
+import { FarmLatencyService } from '../farm/farm-latency.service';
 import { fromRow, toRow } from './evaluation-rows';
 import { SearchProblemFactory } from './search-problem.factory';
 import type { SearchRequest } from './search-request';
@@ -23,6 +24,7 @@ export class SearchRunner {
   constructor(
     private readonly searches: SearchesRepository,
     private readonly factory: SearchProblemFactory,
+    private readonly farm: FarmLatencyService,
   ) {}
 
   async run(searchId: string, lastAttempt = true): Promise<void> {
@@ -46,7 +48,10 @@ export class SearchRunner {
   }
 
   private async execute(row: SearchRow, req: SearchRequest & { feasibleInSpace?: number }): Promise<void> {
-    const { problem, evaluator } = await this.factory.prepare(req);
+    const { problem, evaluator } = await this.factory.prepare(req, {
+      searchId: row.id,
+      stopped: async () => (await this.searches.getStatus(row.id)) === 'cancelled',
+    });
     // Every (re)start counts as an attempt. The claim is a compare-and-set: when two workers resume
     // the same search (a stalled job handed over while the first still runs), only one proceeds.
     if (row.status !== 'cancelled') {
@@ -86,7 +91,7 @@ export class SearchRunner {
       topK: session.topK(req.topK ?? DEFAULT_TOP_K).map(candidateView),
       pareto: session.pareto().map(candidateView),
       evaluations: session.records().length,
-      deviceMeasurements: 0,
+      deviceMeasurements: evaluator.measuresOnFarm ? await this.farm.countForSearch(row.id) : 0,
       feasibleInSpace: req.feasibleInSpace,
     };
     const final: SearchStatus = status === 'cancelled' ? 'cancelled' : 'succeeded';

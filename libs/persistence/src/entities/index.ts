@@ -1,3 +1,8 @@
+import { AgentEntity } from './agent.entity';
+import { EnrollmentTokenEntity } from './enrollment-token.entity';
+import { MeasurementBatchEntity } from './measurement-batch.entity';
+import { MeasurementTaskEntity } from './measurement-task.entity';
+import { MeasurementEntity } from './measurement.entity';
 import { AccuracyTableEntity } from './accuracy-table.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { DatasetEntity } from './dataset.entity';
@@ -6,6 +11,11 @@ import { LatencyTableEntity } from './latency-table.entity';
 import { SearchEvaluationEntity } from './search-evaluation.entity';
 import { SearchEntity } from './search.entity';
 
+export * from './agent.entity';
+export * from './enrollment-token.entity';
+export * from './measurement-batch.entity';
+export * from './measurement-task.entity';
+export * from './measurement.entity';
 export * from './accuracy-table.entity';
 export * from './api-key.entity';
 export * from './dataset.entity';
@@ -22,4 +32,9 @@ export const ENTITIES = [
   AccuracyTableEntity,
   SearchEntity,
   SearchEvaluationEntity,
+  EnrollmentTokenEntity,
+  AgentEntity,
+  MeasurementBatchEntity,
+  MeasurementTaskEntity,
+  MeasurementEntity,
 ] as const;

@@ -1,4 +1,5 @@
 import { Initial1763800000000 } from './1763800000000-initial';
+import { DeviceFarm1763900000000 } from './1763900000000-device-farm';
 
 /** Listed explicitly (not globbed) so the same list works from ts-jest, the tsc build and the CLI. */
-export const MIGRATIONS = [Initial1763800000000] as const;
+export const MIGRATIONS = [Initial1763800000000, DeviceFarm1763900000000] as const;

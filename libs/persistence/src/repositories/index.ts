@@ -5,3 +5,6 @@ export * from './db-errors';
 export * from './devices.repository';
 export * from './searches.repository';
 export * from './tables.repository';
+export * from './farm-agents.repository';
+export * from './measurement-queue.repository';
+export * from './measurements.repository';
