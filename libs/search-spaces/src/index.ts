@@ -13,3 +13,4 @@ export * from './fbnet/fbnet.space';
 export * from './ofa-mbv3';
 export * from './fmnist-mbv3';
 export * from './mbconv';
+export * from './reference-archs';
