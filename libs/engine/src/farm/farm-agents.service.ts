@@ -114,12 +114,14 @@ export class FarmAgentsService {
   async lease(agent: AgentEntity, max = 1, waitSec = 25): Promise<LeaseResponse> {
     const { leaseTtlSec } = this.config.farm;
     const deadline = Date.now() + Math.min(waitSec, MAX_WAIT_SEC) * 1000;
-    // A lease call is also a sign of life.
-    await this.agents.heartbeat(agent.id, 'idle');
+    // A lease call is also a sign of life (written only when the last one is getting old: under load
+    // every write waits for a WAL flush, and agents heartbeat anyway).
+    await this.agents.touch(agent.id, this.config.farm.heartbeatSec / 2);
     for (;;) {
       const tasks = await this.queue.lease(agent.id, agent.deviceId, max, leaseTtlSec);
       if (tasks.length > 0 || Date.now() >= deadline) return { tasks: tasks.map(leasedTask), leaseTtlSec };
       await this.waiters.wait(agent.deviceId, deadline - Date.now());
+      if (this.waiters.isClosed) return { tasks: [], leaseTtlSec };
       await this.authenticateAgain(agent);
     }
   }

@@ -38,6 +38,11 @@ export class LeaseWaiters implements OnModuleInit, OnApplicationShutdown {
     for (const device of [...this.waiters.keys()]) this.notify(device);
   }
 
+  /** True once the app is shutting down: long-polls return empty instead of touching a closing database. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Resolves when work may be available for the device, or after `ms`. */
   wait(deviceId: string, ms: number): Promise<void> {
     if (this.closed || ms <= 0) return Promise.resolve();

@@ -129,6 +129,15 @@ export class FarmAgentsRepository {
     ]);
   }
 
+  /** Marks the agent alive unless it was marked within `freshSec`: a read on the hot lease path, not a write. */
+  async touch(id: string, freshSec: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE agents SET last_heartbeat_at = now()
+        WHERE id = $1 AND last_heartbeat_at < now() - make_interval(secs => $2)`,
+      [id, freshSec],
+    );
+  }
+
   list(): Promise<AgentEntity[]> {
     return this.dataSource.getRepository(AgentEntity).find({ order: { createdAt: 'ASC' } });
   }
