@@ -14,7 +14,9 @@ for (const meta of Object.values(pkgs)) {
   for (const [dep, version] of Object.entries(meta.optionalDependencies ?? {})) {
     const key = `node_modules/${dep}`;
     if (pkgs[key]) continue;
-    const m = /-(darwin|linux|win32|freebsd|android|openharmony|netbsd|openbsd|sunos|aix)-([a-z0-9]+)/.exec(dep);
+    const m = /-(darwin|linux|win32|freebsd|android|openharmony|netbsd|openbsd|sunos|aix)-([a-z0-9]+)/.exec(
+      dep,
+    );
     pkgs[key] = m ? { version, cpu: [m[2]], optional: true, os: [m[1]] } : { version, optional: true };
     added++;
   }

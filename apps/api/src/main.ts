@@ -2,14 +2,20 @@
 import 'reflect-metadata';
 import { TailorError } from '@tailor/common';
 import { loadConfig } from '@tailor/config';
+import { runAgentCommand } from '@tailor/device-farm';
 import { openDatabase, startWorker } from '@tailor/engine';
+import { startLocalFarm } from './cli/local-farm';
 import { parseArgs, USAGE } from './cli/parse-args';
 import { createServer } from './server';
 
-/** The `tailor` command: serve (default), worker, migrate. */
+/** The `tailor` command: serve (default), worker, migrate, agent. */
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   if (args.command === 'help') return void console.log(USAGE);
+  if (args.command === 'agent') {
+    process.exitCode = await runAgentCommand(args.rest ?? []);
+    return;
+  }
   const config = loadConfig({ port: args.port, dataDir: args.dataDir });
   if (args.command === 'migrate') {
     const db = await openDatabase(config);
@@ -21,10 +27,16 @@ async function main(argv: string[]): Promise<void> {
     await startWorker(config);
     return;
   }
-  const server = await createServer(config, { imports: args.imports });
+  const server = await createServer(config, { imports: args.imports, shutdownHooks: false });
   console.log(`Tailor listening on ${server.url} — Swagger UI at ${server.url}/docs`);
+  const farm = args.agents ? await startLocalFarm(server, args.agents, config.dataDir) : undefined;
+  if (farm)
+    console.log(
+      `local device farm: ${farm.agents.map((a) => `${a.runtime} (${a.threads} thread)`).join(', ')}`,
+    );
   const stop = async (signal: string) => {
     console.log(`${signal}: shutting down`);
+    await farm?.stop();
     await server.close();
     process.exit(0);
   };

@@ -18,6 +18,16 @@ import { setupSwagger } from './http/swagger';
 import { type ErrorBody, reason } from './http/error-body';
 import { createValidationPipe } from './http/validation';
 
+export interface ServerOptions {
+  readonly imports?: string[];
+  readonly quiet?: boolean;
+  /**
+   * Let Nest close the app on SIGTERM/SIGINT (default). The CLI turns this off and orders shutdown
+   * itself: local agents first (they need the API to hand back their leases), then the app.
+   */
+  readonly shutdownHooks?: boolean;
+}
+
 export interface RunningServer {
   readonly app: INestApplication;
   readonly url: string;
@@ -29,10 +39,7 @@ export interface RunningServer {
 const JSON_LIMIT = '1mb';
 
 /** Builds the HTTP app (shared by `tailor serve` and the e2e tests). */
-export async function createServer(
-  config: TailorConfig,
-  opts: { imports?: string[]; quiet?: boolean } = {},
-): Promise<RunningServer> {
+export async function createServer(config: TailorConfig, opts: ServerOptions = {}): Promise<RunningServer> {
   const db = await openDatabase(config);
   try {
     return await buildAndListen(config, db, opts);
@@ -46,7 +53,7 @@ export async function createServer(
 async function buildAndListen(
   config: TailorConfig,
   db: OpenDatabase,
-  opts: { imports?: string[]; quiet?: boolean },
+  opts: ServerOptions,
 ): Promise<RunningServer> {
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({ config, databaseUrl: db.url, embedded: db.embedded }),
@@ -57,7 +64,7 @@ async function buildAndListen(
   app.useBodyParser('json', { limit: JSON_LIMIT });
   app.setGlobalPrefix('api/v1');
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  if (opts.shutdownHooks !== false) app.enableShutdownHooks();
   const metrics = app.get(MetricsService);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
@@ -107,7 +114,7 @@ async function finishStart(
   app: NestExpressApplication,
   config: TailorConfig,
   db: OpenDatabase,
-  opts: { imports?: string[]; quiet?: boolean },
+  opts: ServerOptions,
 ): Promise<RunningServer> {
   const createdAdminKey = await ensureAdminKey(app, config, opts.quiet);
   const datasets = app.get(DatasetsService);

@@ -45,7 +45,7 @@ export interface AgentRuntimeConfig {
 export interface ReplaySource {
   /** Device name inside the file, e.g. `pixel3`. */
   readonly device: string;
-  /** The file's search space (`searchSpace` field of the HELP-schema file). */
+  /** Tailor's id of the file's search space (e.g. `ofa-mbv3` for HELP's `ofa` file); tasks are routed by it. */
   readonly searchSpace: string;
   /** Base name of the file, for provenance. */
   readonly file: string;

@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { FarmAgentsService } from '@tailor/engine';
 import type { AgentEntity } from '@tailor/persistence';
@@ -44,8 +45,14 @@ export class AgentController {
   @Post('lease')
   @AgentOnly()
   @HttpCode(200)
-  lease(@Body() body: LeaseDto, @CurrentAgent() agent: AgentEntity) {
-    return this.farm.lease(agent, body.max ?? 1, body.waitSec ?? 25);
+  lease(
+    @Body() body: LeaseDto,
+    @CurrentAgent() agent: AgentEntity,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    let gone = false;
+    res.on('close', () => (gone = !res.writableEnded));
+    return this.farm.lease(agent, body.max ?? 1, body.waitSec ?? 25, () => gone);
   }
 
   /** Extend the leases of tasks still being measured. */
