@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { FarmAgentsService } from '@tailor/engine';
 import type { AgentEntity } from '@tailor/persistence';
 import { AgentOnly, CurrentAgent, Public } from '../http/auth';
+import { uuidParam } from '../http/params';
 import {
   ExtendLeasesDto,
   FailureDto,
@@ -12,8 +13,6 @@ import {
   RegisterAgentDto,
   ResultDto,
 } from './agent-protocol.dto';
-
-const uuid = new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 404 });
 
 const example = (type: unknown, summary: string, value: object) =>
   ApiBody({ type: type as never, examples: { example: { summary, value } } });
@@ -70,9 +69,11 @@ export class AgentController {
     @CurrentAgent() agent: AgentEntity,
     @Res({ passthrough: true }) res: Response,
   ) {
-    let gone = false;
-    res.on('close', () => (gone = !res.writableEnded));
-    return this.farm.lease(agent, body.max ?? 1, body.waitSec ?? 25, () => gone);
+    const hungUp = new AbortController();
+    res.on('close', () => {
+      if (!res.writableEnded) hungUp.abort();
+    });
+    return this.farm.lease(agent, body.max ?? 1, body.waitSec ?? 25, hungUp.signal);
   }
 
   /** Extend the leases of tasks still being measured. */
@@ -99,7 +100,7 @@ export class AgentController {
   })
   @AgentOnly()
   @HttpCode(201)
-  result(@Param('id', uuid) id: string, @Body() body: ResultDto, @CurrentAgent() agent: AgentEntity) {
+  result(@Param('id', uuidParam) id: string, @Body() body: ResultDto, @CurrentAgent() agent: AgentEntity) {
     return this.farm.result(agent, id, body);
   }
 
@@ -111,7 +112,7 @@ export class AgentController {
   })
   @AgentOnly()
   @HttpCode(200)
-  failure(@Param('id', uuid) id: string, @Body() body: FailureDto, @CurrentAgent() agent: AgentEntity) {
+  failure(@Param('id', uuidParam) id: string, @Body() body: FailureDto, @CurrentAgent() agent: AgentEntity) {
     return this.farm.failure(agent, id, body);
   }
 }

@@ -112,27 +112,22 @@ export class FarmAgentsService {
 
   /** Long-polls for up to `waitSec` until the agent's device has work, then leases up to `max` tasks. */
   /**
-   * `clientGone` is checked before every claim: an agent that hung up (it was stopping) must not be
-   * handed tasks that would then sit leased to nobody until the lease expires.
+   * Long-polls for up to `waitSec` until the agent's device has work, then leases up to `max` tasks.
+   * `hungUp` aborts when the agent closed the request (it was stopping): it must not be handed tasks
+   * that would then sit leased to nobody until the lease expires.
    */
-  async lease(
-    agent: AgentEntity,
-    max = 1,
-    waitSec = 25,
-    clientGone: () => boolean = () => false,
-  ): Promise<LeaseResponse> {
+  async lease(agent: AgentEntity, max = 1, waitSec = 25, hungUp?: AbortSignal): Promise<LeaseResponse> {
     const { leaseTtlSec } = this.config.farm;
     const deadline = Date.now() + Math.min(waitSec, MAX_WAIT_SEC) * 1000;
     // A lease call is also a sign of life (written only when the last one is getting old: under load
     // every write waits for a WAL flush, and agents heartbeat anyway).
     await this.agents.touch(agent.id, this.config.farm.heartbeatSec / 2);
     for (;;) {
-      if (clientGone()) return { tasks: [], leaseTtlSec };
+      if (hungUp?.aborted) return { tasks: [], leaseTtlSec };
       const tasks = await this.queue.lease(agent.id, agent.deviceId, max, leaseTtlSec);
       if (tasks.length > 0 || Date.now() >= deadline) return { tasks: tasks.map(leasedTask), leaseTtlSec };
-      // Wake at least every second to notice a client that hung up.
-      await this.waiters.wait(agent.deviceId, Math.min(1000, deadline - Date.now()));
-      if (this.waiters.isClosed) return { tasks: [], leaseTtlSec };
+      await this.waiters.wait(agent.deviceId, deadline - Date.now(), hungUp);
+      if (this.waiters.isClosed || hungUp?.aborted) return { tasks: [], leaseTtlSec };
       await this.authenticateAgain(agent);
     }
   }

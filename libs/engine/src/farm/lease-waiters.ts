@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { TailorConfig } from '@tailor/config';
 import { MeasurementQueueRepository } from '@tailor/persistence';
+import { offlineAfterSec } from './liveness';
 import { ENGINE_ROLE, type EngineRole, TAILOR_CONFIG } from '../tokens';
 
 type Wake = () => void;
@@ -43,19 +44,21 @@ export class LeaseWaiters implements OnModuleInit, OnApplicationShutdown {
     return this.closed;
   }
 
-  /** Resolves when work may be available for the device, or after `ms`. */
-  wait(deviceId: string, ms: number): Promise<void> {
-    if (this.closed || ms <= 0) return Promise.resolve();
+  /** Resolves when work may be available for the device, after `ms`, or when `signal` aborts. */
+  wait(deviceId: string, ms: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed || ms <= 0 || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const set = this.waiters.get(deviceId) ?? new Set<Wake>();
       this.waiters.set(deviceId, set);
       const wake: Wake = () => {
         clearTimeout(timeout);
+        signal?.removeEventListener('abort', wake);
         set.delete(wake);
         if (set.size === 0 && this.waiters.get(deviceId) === set) this.waiters.delete(deviceId);
         resolve();
       };
       const timeout = setTimeout(wake, ms);
+      signal?.addEventListener('abort', wake);
       set.add(wake);
     });
   }
@@ -66,7 +69,7 @@ export class LeaseWaiters implements OnModuleInit, OnApplicationShutdown {
 
   /** Gives expired leases back; exposed so lease calls can run it too (tests, low traffic). */
   async expireLeases(): Promise<void> {
-    const { requeued, failed } = await this.queue.expireLeases(3 * this.config.farm.heartbeatSec);
+    const { requeued, failed } = await this.queue.expireLeases(offlineAfterSec(this.config.farm));
     if (requeued + failed > 0)
       this.log.warn(
         `expired leases: ${requeued} task(s) back in the queue, ${failed} failed after their last attempt`,
