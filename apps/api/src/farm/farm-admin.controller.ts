@@ -1,10 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { FarmAdminService, type Principal } from '@tailor/engine';
 import { AdminOnly, CurrentPrincipal } from '../http/auth';
-
-const uuid = new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 404 });
+import { uuidParam } from '../http/params';
 
 export class CreateEnrollmentTokenDto {
   /** A label, e.g. the machine it is for. */
@@ -51,7 +50,7 @@ export class FarmAdminController {
   /** Revoke a token: no new agent can register with it (registered agents are unaffected). */
   @Delete('enrollment-tokens/:id')
   @HttpCode(204)
-  async revokeToken(@Param('id', uuid) id: string) {
+  async revokeToken(@Param('id', uuidParam) id: string) {
     await this.farm.revokeToken(id);
   }
 
@@ -62,7 +61,7 @@ export class FarmAdminController {
 
   /** Revoke an agent: its secret stops working at once and the tasks it held go back to the queue. */
   @Delete('agents/:id')
-  revokeAgent(@Param('id', uuid) id: string) {
+  revokeAgent(@Param('id', uuidParam) id: string) {
     return this.farm.revokeAgent(id);
   }
 }

@@ -1,10 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { MeasurementBatchesService, type Principal } from '@tailor/engine';
 import { CurrentPrincipal } from '../http/auth';
+import { uuidParam } from '../http/params';
 import { CreateMeasurementBatchDto, ListBatchTasksQuery, ListMeasurementsQuery } from './measurements.dto';
-
-const uuid = new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 404 });
 
 /** Measuring archs on farm devices, and reading what was measured. */
 @ApiTags('measurements')
@@ -56,13 +55,13 @@ export class MeasurementsController {
 
   /** Status of a measurement batch: counts by task status, percent done, failures with their reasons. */
   @Get('measurement-batches/:id')
-  get(@Param('id', uuid) id: string) {
+  get(@Param('id', uuidParam) id: string) {
     return this.batches.get(id);
   }
 
   /** The batch's tasks in order, with status, attempts, failures and measured latency. */
   @Get('measurement-batches/:id/tasks')
-  tasks(@Param('id', uuid) id: string, @Query() q: ListBatchTasksQuery) {
+  tasks(@Param('id', uuidParam) id: string, @Query() q: ListBatchTasksQuery) {
     return this.batches.tasks(id, { status: q.status, limit: q.limit ?? 100, offset: q.offset ?? 0 });
   }
 }

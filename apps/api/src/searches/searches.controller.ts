@@ -1,24 +1,12 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Principal, SearchesService } from '@tailor/engine';
 import type { Response } from 'express';
 import { AllowQueryToken, CurrentPrincipal } from '../http/auth';
+import { uuidParam } from '../http/params';
 import { CREATE_SEARCH_EXAMPLE, CreateSearchDto, ListSearchesQuery } from './create-search.dto';
 import { SearchEventsService } from './search-events.service';
 import { SearchPlotService } from './search-plot.service';
-
-const uuid = new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 404 });
 
 @ApiTags('searches')
 @ApiBearerAuth()
@@ -73,20 +61,20 @@ export class SearchesController {
 
   /** Status, progress and the best candidate so far. */
   @Get(':id')
-  get(@Param('id', uuid) id: string, @CurrentPrincipal() who: Principal) {
+  get(@Param('id', uuidParam) id: string, @CurrentPrincipal() who: Principal) {
     return this.searches.get(id, who);
   }
 
   /** Best, top-k and Pareto front, each arch with its metrics (once the search has ended). */
   @Get(':id/result')
-  result(@Param('id', uuid) id: string, @CurrentPrincipal() who: Principal) {
+  result(@Param('id', uuidParam) id: string, @CurrentPrincipal() who: Principal) {
     return this.searches.result(id, who);
   }
 
   /** Every evaluated candidate in order (paginated). */
   @Get(':id/evaluations')
   evaluations(
-    @Param('id', uuid) id: string,
+    @Param('id', uuidParam) id: string,
     @Query() q: ListSearchesQuery,
     @CurrentPrincipal() who: Principal,
   ) {
@@ -97,7 +85,7 @@ export class SearchesController {
   @Get(':id/events')
   @AllowQueryToken()
   @ApiProduces('text/event-stream')
-  async stream(@Param('id', uuid) id: string, @CurrentPrincipal() who: Principal, @Res() res: Response) {
+  async stream(@Param('id', uuidParam) id: string, @CurrentPrincipal() who: Principal, @Res() res: Response) {
     await this.searches.get(id, who);
     await this.events.stream(id, who, res);
   }
@@ -105,14 +93,14 @@ export class SearchesController {
   /** Every evaluated candidate as accuracy against latency, with the budget line and the Pareto front. */
   @Get(':id/plot.svg')
   @ApiProduces('image/svg+xml')
-  async plot(@Param('id', uuid) id: string, @CurrentPrincipal() who: Principal, @Res() res: Response) {
+  async plot(@Param('id', uuidParam) id: string, @CurrentPrincipal() who: Principal, @Res() res: Response) {
     const svg = await this.plots.render(id, who);
     res.type('image/svg+xml').send(svg);
   }
 
   /** Cancel; the best found so far is kept as the result. */
   @Delete(':id')
-  cancel(@Param('id', uuid) id: string, @CurrentPrincipal() who: Principal) {
+  cancel(@Param('id', uuidParam) id: string, @CurrentPrincipal() who: Principal) {
     return this.searches.cancel(id, who);
   }
 }
