@@ -7,6 +7,7 @@ import {
   FarmAgentsRepository,
   MeasurementsRepository,
 } from '@tailor/persistence';
+import { offlineAfterSec } from '../farm/liveness';
 import { TAILOR_CONFIG } from '../tokens';
 
 interface FarmFacts {
@@ -64,7 +65,7 @@ export class DevicesService {
 
   private async farmFacts(): Promise<FarmFacts> {
     return {
-      agents: await this.agents.agentCounts(3 * this.config.farm.heartbeatSec),
+      agents: await this.agents.agentCounts(offlineAfterSec(this.config.farm)),
       measurements: await this.measurements.countsByDevice(),
     };
   }

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { invalid, notFound } from '@tailor/common';
-import type { TailorConfig } from '@tailor/config';
+import type { FarmSettings, TailorConfig } from '@tailor/config';
 import { type AgentEntity, type EnrollmentTokenEntity, FarmAgentsRepository } from '@tailor/persistence';
 import type { Principal } from '../api-keys/principal';
 import { TAILOR_CONFIG } from '../tokens';
 import { hashSecret, newEnrollmentToken, secretPrefix } from './farm-secrets';
 import { LeaseWaiters } from './lease-waiters';
+import { offlineAfterSec } from './liveness';
 
 export interface CreateEnrollmentToken {
   readonly name?: string;
@@ -40,13 +41,13 @@ function tokenView(t: EnrollmentTokenEntity) {
 }
 
 /** What an admin sees of an agent; `online` = heartbeat within 3 intervals and not revoked. */
-export function agentView(a: AgentEntity, heartbeatSec: number) {
+export function agentView(a: AgentEntity, farm: FarmSettings) {
   const silentMs = Date.now() - a.lastHeartbeatAt.getTime();
   return {
     id: a.id,
     name: a.name,
     deviceId: a.deviceId,
-    status: a.revokedAt ? 'revoked' : silentMs <= 3 * heartbeatSec * 1000 ? 'online' : 'offline',
+    status: a.revokedAt ? 'revoked' : silentMs <= offlineAfterSec(farm) * 1000 ? 'online' : 'offline',
     state: a.state,
     runtime: a.runtime,
     fingerprint: a.fingerprint,
@@ -94,7 +95,7 @@ export class FarmAdminService {
   }
 
   async listAgents() {
-    return (await this.agents.list()).map((a) => agentView(a, this.config.farm.heartbeatSec));
+    return (await this.agents.list()).map((a) => agentView(a, this.config.farm));
   }
 
   /** Its secret stops working at once; the tasks it held go back to the queue. */
