@@ -14,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MEASURE_PARAM_RANGES } from '@tailor/engine';
 
 export class SampleRequestDto {
   /** How many random archs of the space to measure (1–1000). */
@@ -24,11 +25,23 @@ export class SampleRequestDto {
 
 export class MeasureParamsDto {
   /** Warm-up runs after the first inference (default 10, at least 10). */
-  @IsOptional() @IsInt() @Min(10) @Max(1000) warmupRuns?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(MEASURE_PARAM_RANGES.warmupRuns[0])
+  @Max(MEASURE_PARAM_RANGES.warmupRuns[1])
+  warmupRuns?: number;
   /** Timed repeats (default 5, at least 5). */
-  @IsOptional() @IsInt() @Min(5) @Max(100) repeats?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(MEASURE_PARAM_RANGES.repeats[0])
+  @Max(MEASURE_PARAM_RANGES.repeats[1])
+  repeats?: number;
   /** Each repeat runs the model for at least this long (default 100 ms). */
-  @IsOptional() @IsInt() @Min(100) @Max(10_000) minRepeatMs?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(MEASURE_PARAM_RANGES.minRepeatMs[0])
+  @Max(MEASURE_PARAM_RANGES.minRepeatMs[1])
+  minRepeatMs?: number;
   /** Re-measure once when the repeats' coefficient of variation is above this (default 0.1). */
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0.001) @Max(1) maxCv?: number;
 }

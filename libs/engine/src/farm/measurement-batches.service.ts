@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { invalid, notFound, Rng, TailorError } from '@tailor/common';
+import { invalid, notFound, TailorError } from '@tailor/common';
 import type { TailorConfig } from '@tailor/config';
 import { DEFAULT_TASK_PARAMS, type TaskParams } from '@tailor/farm';
 import {
@@ -11,9 +11,10 @@ import {
   type MeasurementTaskStatus,
 } from '@tailor/persistence';
 import type { Principal } from '../api-keys/principal';
-import { MAX_SAMPLE, SearchSpacesService } from '../search-spaces/search-spaces.service';
+import { SearchSpacesService } from '../search-spaces/search-spaces.service';
 import { TAILOR_CONFIG } from '../tokens';
 import { LeaseWaiters } from './lease-waiters';
+import { offlineAfterSec } from './liveness';
 
 export interface CreateMeasurementBatch {
   readonly searchSpace: string;
@@ -22,16 +23,19 @@ export interface CreateMeasurementBatch {
   readonly params?: Partial<Pick<TaskParams, 'warmupRuns' | 'repeats' | 'minRepeatMs' | 'maxCv'>>;
 }
 
-/** The protocol's floors (README): fewer warm-ups or shorter repeats would not be the same measurement. */
-const PARAM_RANGES = {
+/**
+ * Allowed [min, max] of per-batch protocol params. The minimums are the protocol's floors (README): fewer
+ * warm-ups or shorter repeats would not be the same measurement. The request DTO uses the same numbers.
+ */
+export const MEASURE_PARAM_RANGES = {
   warmupRuns: [10, 1000],
   repeats: [5, 100],
   minRepeatMs: [100, 10_000],
 } as const;
 
 function checkParams(p: CreateMeasurementBatch['params'] = {}): TaskParams {
-  for (const [key, [min, max]] of Object.entries(PARAM_RANGES)) {
-    const v = p[key as keyof typeof PARAM_RANGES];
+  for (const [key, [min, max]] of Object.entries(MEASURE_PARAM_RANGES)) {
+    const v = p[key as keyof typeof MEASURE_PARAM_RANGES];
     if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max))
       throw invalid(
         `params.${key}`,
@@ -74,18 +78,11 @@ export class MeasurementBatchesService {
     const space = this.spaces.get(req.searchSpace, 'searchSpace');
     if ((req.archs === undefined) === (req.sample === undefined))
       throw invalid('archs', 'give either "archs" (a list) or "sample" ({count, seed}), not both or neither');
-    let archs: string[];
-    if (req.archs) {
-      if (req.archs.length < 1 || req.archs.length > MAX_SAMPLE)
-        throw invalid('archs', `must hold 1 to ${MAX_SAMPLE} architectures, got ${req.archs.length}`);
-      archs = req.archs.map((a, i) => space.canonical(space.parse(a, `archs[${i}]`)));
-    } else {
-      const { count, seed = 0 } = req.sample!;
-      if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLE)
-        throw invalid('sample.count', `must be an integer in [1, ${MAX_SAMPLE}], got ${count}`);
-      const rng = Rng.fromSeed(seed);
-      archs = Array.from({ length: count }, () => space.canonical(space.sample(rng)));
-    }
+    const archs = (
+      req.archs
+        ? this.spaces.parseArchs(space, req.archs)
+        : this.spaces.sampleArchs(space, req.sample!.count, req.sample!.seed ?? 0, 'sample.count')
+    ).map((a) => space.canonical(a));
     const params = checkParams(req.params);
     const batch = await this.queue.createBatch({
       deviceId,
@@ -98,7 +95,7 @@ export class MeasurementBatchesService {
     });
     this.waiters.notify(deviceId);
     const online =
-      (await this.agents.agentCounts(3 * this.config.farm.heartbeatSec)).get(deviceId)?.online ?? 0;
+      (await this.agents.agentCounts(offlineAfterSec(this.config.farm))).get(deviceId)?.online ?? 0;
     return {
       ...(await this.view(batch)),
       warnings:

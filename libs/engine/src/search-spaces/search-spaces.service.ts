@@ -31,17 +31,27 @@ export class SearchSpacesService {
   /** Parses user archs (canonical strings or structured JSON); the first bad one fails with its path. */
   inspect(id: string, archs: readonly unknown[]) {
     const space = this.get(id, 'id');
-    if (archs.length === 0 || archs.length > MAX_SAMPLE)
-      throw invalid('archs', `must hold 1 to ${MAX_SAMPLE} architectures, got ${archs.length}`);
-    return archs.map((input, i) => this.describeArch(space, space.parse(input, `archs[${i}]`)));
+    return this.parseArchs(space, archs).map((arch) => this.describeArch(space, arch));
   }
 
   sample(id: string, count: number, seed: number) {
     const space = this.get(id, 'id');
+    return this.sampleArchs(space, count, seed).map((arch) => this.describeArch(space, arch));
+  }
+
+  /** 1 to MAX_SAMPLE user archs, parsed; the first bad one fails naming `archs[i]`. */
+  parseArchs<A>(space: SearchSpace<A>, archs: readonly unknown[]): A[] {
+    if (archs.length === 0 || archs.length > MAX_SAMPLE)
+      throw invalid('archs', `must hold 1 to ${MAX_SAMPLE} architectures, got ${archs.length}`);
+    return archs.map((input, i) => space.parse(input, `archs[${i}]`));
+  }
+
+  /** `count` seeded random archs (the same seed gives the same archs); `field` names the count in errors. */
+  sampleArchs<A>(space: SearchSpace<A>, count: number, seed: number, field = 'count'): A[] {
     if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLE)
-      throw invalid('count', `must be an integer in [1, ${MAX_SAMPLE}], got ${count}`);
+      throw invalid(field, `must be an integer in [1, ${MAX_SAMPLE}], got ${count}`);
     const rng = Rng.fromSeed(seed);
-    return Array.from({ length: count }, () => this.describeArch(space, space.sample(rng)));
+    return Array.from({ length: count }, () => space.sample(rng));
   }
 
   private describeArch(space: SearchSpace, arch: unknown) {
