@@ -1,4 +1,4 @@
-import { parseAgentArgs, UsageError, type AgentArgs } from './args';
+import { agentCommandArgs, parseAgentArgs, UsageError, type AgentArgs } from './args';
 
 const parse = (...argv: string[]) => parseAgentArgs(argv, 'host') as AgentArgs;
 const problem = (...argv: string[]): UsageError => {
@@ -95,5 +95,21 @@ describe('parseAgentArgs', () => {
     expect(e.flag).toBe(flag);
     expect(e.message).toContain(`${flag}: `);
     expect(e.message).toContain(text);
+  });
+});
+
+describe('agentCommandArgs', () => {
+  it('builds the arguments parseAgentArgs reads back', () => {
+    const launch = {
+      server: 'http://127.0.0.1:3000',
+      enrollToken: 'tfe_x',
+      runtime: 'onnxruntime' as const,
+      threads: 2,
+      batch: 16,
+      name: 'local-onnxruntime-t2-b16',
+      stateDir: '/tmp/agents/a',
+    };
+    expect(parse(...agentCommandArgs(launch))).toEqual({ help: false, ...launch });
+    expect(parse(...agentCommandArgs({ ...launch, enrollToken: undefined })).enrollToken).toBeUndefined();
   });
 });

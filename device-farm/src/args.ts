@@ -145,3 +145,30 @@ function defaultName(hostname: string, runtime: string, device?: string): string
   const name = device ? `${hostname}-replay-${device}` : `${hostname}-${runtime}`;
   return name.slice(0, 64);
 }
+
+/** What a launcher (`tailor serve --agents`, the benchmarks) starts a measuring agent with. */
+export type AgentLaunch = Pick<
+  AgentArgs,
+  'server' | 'enrollToken' | 'threads' | 'batch' | 'name' | 'stateDir'
+> & {
+  readonly runtime: RuntimeName;
+};
+
+/** The `tailor agent` arguments that parseAgentArgs reads back as `launch`. */
+export function agentCommandArgs(launch: AgentLaunch): string[] {
+  return [
+    '--server',
+    launch.server,
+    ...(launch.enrollToken ? ['--enroll-token', launch.enrollToken] : []),
+    '--runtime',
+    launch.runtime,
+    '--threads',
+    String(launch.threads),
+    '--batch',
+    String(launch.batch),
+    '--name',
+    launch.name,
+    '--state-dir',
+    launch.stateDir,
+  ];
+}

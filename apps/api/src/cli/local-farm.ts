@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { agentCommandArgs } from '@tailor/device-farm';
 import { FarmAdminService } from '@tailor/engine';
 import type { RunningServer } from '../server';
 
@@ -48,20 +49,15 @@ export async function startLocalFarm(
       [
         process.argv[1],
         'agent',
-        '--server',
-        server.url,
-        '--enroll-token',
-        token,
-        '--runtime',
-        c.runtime,
-        '--threads',
-        String(c.threads),
-        '--batch',
-        String(c.batch),
-        '--name',
-        `local-${c.runtime}-t${c.threads}-b${c.batch}`,
-        '--state-dir',
-        join(dataDir, 'agents', `${c.runtime}-t${c.threads}-b${c.batch}`),
+        ...agentCommandArgs({
+          server: server.url,
+          enrollToken: token,
+          runtime: c.runtime,
+          threads: c.threads,
+          batch: c.batch,
+          name: `local-${c.runtime}-t${c.threads}-b${c.batch}`,
+          stateDir: join(dataDir, 'agents', `${c.runtime}-t${c.threads}-b${c.batch}`),
+        }),
       ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );

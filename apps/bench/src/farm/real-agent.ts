@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { agentCommandArgs } from '@tailor/device-farm';
 import { configLabel, type RuntimeConfig } from './args';
 import type { Api } from './http';
 import { childEnv, REPO_ROOT, stopChild, TAILOR_MAIN, waitForLine } from './server';
@@ -34,20 +35,15 @@ export async function startAgent(
     [
       TAILOR_MAIN,
       'agent',
-      '--server',
-      serverUrl,
-      '--enroll-token',
-      token,
-      '--runtime',
-      c.runtime,
-      '--threads',
-      String(c.threads),
-      '--batch',
-      String(c.batch),
-      '--name',
-      name,
-      '--state-dir',
-      path.join(workDir, 'agents', name),
+      ...agentCommandArgs({
+        server: serverUrl,
+        enrollToken: token,
+        runtime: c.runtime,
+        threads: c.threads,
+        batch: c.batch,
+        name,
+        stateDir: path.join(workDir, 'agents', name),
+      }),
     ],
     { cwd: REPO_ROOT, env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] },
   );
