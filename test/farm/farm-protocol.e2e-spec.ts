@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { enrollmentToken, FakeAgent, FINGERPRINT } from '../support/fake-agent';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -45,7 +46,7 @@ describe('device farm protocol (server rules, with protocol-level fake agents)',
       const again = await FakeAgent.register(t, token).catch((e: Error) => e);
       expect(again).toBeInstanceOf(Error);
       const agents = await count('agents');
-      const http = t.server.app.getHttpServer();
+      const register = () => request(t.server.app.getHttpServer()).post('/api/v1/agent/register');
       const body = (enrollmentToken: string, extra: object = {}) => ({
         enrollmentToken,
         name: 'x',
@@ -54,26 +55,19 @@ describe('device farm protocol (server rules, with protocol-level fake agents)',
         runtime: { name: 'onnxruntime', version: '1', threads: 1, batchSize: 1 },
         ...extra,
       });
-      const used = await require('supertest')(http)
-        .post('/api/v1/agent/register')
-        .send(body(token))
-        .expect(401);
+      const used = await register().send(body(token)).expect(401);
       expect(used.body).toMatchObject({
         field: 'enrollmentToken',
         message: expect.stringMatching(/used-up/),
       });
-      await require('supertest')(http).post('/api/v1/agent/register').send(body('tfe_nonsense')).expect(401);
-      const bad = await require('supertest')(http)
-        .post('/api/v1/agent/register')
+      await register().send(body('tfe_nonsense')).expect(401);
+      const bad = await register()
         .send(body(await enrollmentToken(t), { fingerprint: { ...FINGERPRINT, cores: -2 } }))
         .expect(400);
       expect(bad.body.field).toBe('fingerprint.cores');
       const revoked = (await t.admin().post('/farm/enrollment-tokens').send({}).expect(201)).body;
       await t.admin().delete(`/farm/enrollment-tokens/${revoked.id}`).expect(204);
-      const r = await require('supertest')(http)
-        .post('/api/v1/agent/register')
-        .send(body(revoked.token))
-        .expect(401);
+      const r = await register().send(body(revoked.token)).expect(401);
       expect(r.body.message).toMatch(/revoked/);
       expect(await count('agents')).toBe(agents);
     });

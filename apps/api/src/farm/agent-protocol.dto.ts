@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -22,6 +23,16 @@ import {
 import { RUNTIME_NAMES } from '@tailor/measurement';
 
 const FINITE = { allowNaN: false, allowInfinity: false } as const;
+
+/** Per-run latencies in ms, as every attempt of a result carries them: 1–1000 finite numbers > 0. */
+const LatencySamples = () =>
+  applyDecorators(
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(1000),
+    IsNumber(FINITE, { each: true }),
+    IsPositive({ each: true }),
+  );
 
 export class FingerprintDto {
   @IsString() @MinLength(1) @MaxLength(200) cpuModel: string;
@@ -75,11 +86,7 @@ export class ExtendLeasesDto {
 }
 
 export class ResultAttemptDto {
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  @IsNumber(FINITE, { each: true })
-  @IsPositive({ each: true })
+  @LatencySamples()
   samples: number[];
 
   @IsArray() @ArrayMaxSize(1000) @IsInt({ each: true }) @Min(1, { each: true }) runsPerRepeat: number[];
@@ -87,11 +94,7 @@ export class ResultAttemptDto {
 
 export class ResultDto {
   /** Per-run latency (ms) of each timed repeat; finite and > 0. Statistics are computed by the server. */
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  @IsNumber(FINITE, { each: true })
-  @IsPositive({ each: true })
+  @LatencySamples()
   samples: number[];
 
   @IsOptional()
