@@ -9,7 +9,7 @@ const nestEsmToCjs = [
   },
 ];
 const aliases = {
-  '^@tailor/(common|config|search-spaces|search|datasets|persistence|queue|engine|nn|measurement|farm)$': '<rootDir>/libs/$1/src',
+  '^@tailor/(common|config|search-spaces|search|datasets|persistence|queue|engine|nn|measurement|farm|predictors)$': '<rootDir>/libs/$1/src',
   '^@tailor/device-farm$': '<rootDir>/device-farm/src',
 };
 const shared = {

@@ -5,6 +5,7 @@ import { loadConfig } from '@tailor/config';
 import { runAgentCommand } from '@tailor/device-farm';
 import { openDatabase, startWorker } from '@tailor/engine';
 import { startLocalFarm } from './cli/local-farm';
+import { runPredictorCommand } from './cli/predictor-command';
 import { parseArgs, USAGE } from './cli/parse-args';
 import { createServer } from './server';
 
@@ -14,6 +15,10 @@ async function main(argv: string[]): Promise<void> {
   if (args.command === 'help') return void console.log(USAGE);
   if (args.command === 'agent') {
     process.exitCode = await runAgentCommand(args.rest ?? []);
+    return;
+  }
+  if (args.command === 'predictor') {
+    process.exitCode = await runPredictorCommand(args.rest ?? []);
     return;
   }
   const config = loadConfig({ port: args.port, dataDir: args.dataDir });

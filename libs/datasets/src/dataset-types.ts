@@ -34,6 +34,11 @@ export interface DeviceSplits {
   unassigned: string[];
 }
 
+export interface ProtocolRanges {
+  trainPool: [number, number];
+  query: [number, number];
+}
+
 export interface ValueStats {
   min: number;
   median: number;
@@ -63,6 +68,11 @@ export interface LatencyDataset {
   referenceArchIndices: number[];
   devices: RecordedDevice[];
   splits?: DeviceSplits;
+  /**
+   * HELP's evaluation ranges (`helpProtocol.trainPoolIndexRange` / `queryIndexRange`) as half-open
+   * ranges of indices into `archKeys`; absent when the file has no `helpProtocol`.
+   */
+  protocolRanges?: ProtocolRanges;
   /** Archs dropped because an earlier arch had the same canonical string. */
   duplicates: number;
   summary: LatencySummary;

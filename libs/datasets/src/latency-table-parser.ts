@@ -11,6 +11,7 @@ import {
   type ArchColumn,
 } from './arch-column-reader';
 import type {
+  ProtocolRanges,
   DeviceSplits,
   LatencyDataset,
   LatencyUnit,
@@ -74,6 +75,7 @@ export function parseLatencyTable(
   const infoById = readDeviceInfo(root.deviceInfo, ids, issues);
   const referenceArchIndices = readReferenceIndices(root.hardwareEmbeddingIndex, column, issues);
   const splits = root.splits === undefined ? undefined : readSplits(root.splits, issues);
+  const protocolRanges = readProtocolRanges(root.helpProtocol, column, issues);
   issues.check();
 
   const factor = UNIT_TO_MS[unit];
@@ -90,6 +92,7 @@ export function parseLatencyTable(
     referenceArchIndices,
     devices,
     ...(splits ? { splits } : {}),
+    ...(protocolRanges ? { protocolRanges } : {}),
     duplicates: column.duplicates,
     summary: {
       searchSpace: space.id,
@@ -175,6 +178,48 @@ function readReferenceIndices(value: unknown, column: ArchColumn, issues: IssueC
     out.push(kept);
   });
   return out;
+}
+
+/**
+ * HELP's train-pool and query index ranges. They are positions in the file, so they only keep their
+ * meaning when no arch was dropped as a duplicate: with duplicates the ranges are refused rather than
+ * silently shifted.
+ */
+function readProtocolRanges(
+  value: unknown,
+  column: ArchColumn,
+  issues: IssueCollector,
+): ProtocolRanges | undefined {
+  if (value === undefined || value === null) return undefined;
+  const record = requireRecord(value, 'helpProtocol', issues);
+  const range = (key: 'trainPoolIndexRange' | 'queryIndexRange'): [number, number] | undefined => {
+    const field = `helpProtocol.${key}`;
+    const raw = record[key];
+    const ok =
+      Array.isArray(raw) &&
+      raw.length === 2 &&
+      raw.every((x) => Number.isInteger(x)) &&
+      0 <= raw[0] &&
+      raw[0] < raw[1] &&
+      raw[1] <= column.archsInFile;
+    if (!ok) {
+      issues.add(field, `must be [start, end) with 0 <= start < end <= ${column.archsInFile}`, raw);
+      return undefined;
+    }
+    return [raw[0], raw[1]];
+  };
+  const trainPool = range('trainPoolIndexRange');
+  const query = range('queryIndexRange');
+  if (!trainPool || !query) return undefined;
+  if (column.duplicates > 0) {
+    issues.add(
+      'helpProtocol',
+      'index ranges cannot be used: the file repeats architectures',
+      column.duplicates,
+    );
+    return undefined;
+  }
+  return { trainPool, query };
 }
 
 function readSplits(value: unknown, issues: IssueCollector): DeviceSplits {

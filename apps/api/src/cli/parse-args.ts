@@ -1,7 +1,7 @@
 import { TailorError } from '@tailor/common';
 
 export interface CliArgs {
-  command: 'serve' | 'worker' | 'migrate' | 'agent' | 'help';
+  command: 'serve' | 'worker' | 'migrate' | 'agent' | 'predictor' | 'help';
   port?: number;
   /** serve: local agents to start as child processes (0 = none). */
   agents?: number;
@@ -17,11 +17,13 @@ export const USAGE = `Usage:
                  --agents N also enrolls and starts N local device-farm agents (different runtimes)
   tailor agent   --server URL --enroll-token T [--runtime R] [--threads N] [--batch N] [--name NAME] [--state-dir DIR]
   tailor agent   --server URL --enroll-token T --replay FILE --device NAME      a device-farm agent (see device-farm/README.md)
+  tailor predictor evaluate --train FILE [--test FILE] [--devices a,b] [--samples 10] [--seeds 5] [--json]
+                 meta-train the latency predictor and evaluate it with HELP's protocol (see README)
   tailor worker                                                           process search jobs from Redis (needs REDIS_URL and DATABASE_URL)
   tailor migrate [--data-dir ./.tailor]                                   apply database migrations and exit
 Environment: PORT, TAILOR_DATA_DIR, DATABASE_URL, REDIS_URL, TAILOR_ADMIN_KEY, TAILOR_LOG_LEVEL (see README).`;
 
-const COMMANDS = ['serve', 'worker', 'migrate', 'agent', 'help'] as const;
+const COMMANDS = ['serve', 'worker', 'migrate', 'agent', 'predictor', 'help'] as const;
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { command: 'serve', imports: [] };
@@ -32,7 +34,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     args.command = argv[0] as CliArgs['command'];
     i = 1;
   }
-  if (args.command === 'agent') return { ...args, rest: argv.slice(1) };
+  if (args.command === 'agent' || args.command === 'predictor') return { ...args, rest: argv.slice(1) };
   const value = (flag: string): string => {
     const v = argv[++i];
     if (v === undefined || v.startsWith('--'))

@@ -1,0 +1,13 @@
+export * from './metrics';
+export * from './help-protocol';
+export * from './arch-features';
+export * from './device-scale';
+export * from './feature-scaler';
+export * from './meta-sgd-model';
+export * from './meta-train';
+export * from './latency-predictor';
+export * from './ensemble-training';
+export * from './baselines';
+export * from './corpus';
+export * from './evaluate';
+export { ensureTrainingBackend } from './tf-backend';

@@ -1,0 +1,165 @@
+import { Rng } from '@tailor/common';
+import { DeviceScale, hardwareEmbedding } from './device-scale';
+import { filterOutliers, sampleWithoutReplacement } from './help-protocol';
+import { MetaSgdModel, type MetaModelConfig, type WeightMap } from './meta-sgd-model';
+import { tf } from './tf-backend';
+
+/** A source device of meta-training: its latency (ms) for archs of the corpus; NaN where unknown. */
+export interface SourceDevice {
+  id: string;
+  ms: readonly number[];
+}
+
+export interface EpisodeSettings {
+  /** Measured archs per support set besides the reference archs (HELP: 10). */
+  shots: number;
+  /** Archs per episode the outer loss is computed on. */
+  queryPerEpisode: number;
+  /** Episodes (devices) per meta-step. */
+  episodesPerStep: number;
+}
+
+export interface MetaTrainOptions extends EpisodeSettings {
+  steps: number;
+  outerLr: number;
+  /** Weight of the pairwise ranking term of the outer loss (0 = squared error only). */
+  rankWeight: number;
+  validateEvery: number;
+  seed: number;
+}
+
+export interface Checkpoint<S> {
+  step: number;
+  weights: WeightMap;
+  scores: S;
+}
+
+/** What meta-training sees of the corpus: scaled features and, per source, the archs episodes may use. */
+export interface TrainingCorpus {
+  features: readonly (readonly number[])[];
+  referenceIndex: readonly number[];
+  sources: readonly SourceDevice[];
+  /** Archs episodes may draw from (evaluation excludes its query range here); default: all. */
+  usable?: readonly number[];
+}
+
+interface PreparedSource {
+  embedding: number[];
+  targets: Float32Array;
+  candidates: number[];
+}
+
+/**
+ * Meta-trains one member. Episodes follow the test-time protocol: a source device, its reference archs
+ * plus `shots` archs of its outlier-filtered pool as support, other archs of the pool as query.
+ * `validate` is called every `validateEvery` steps and its result kept with a copy of the weights, so
+ * the caller selects the checkpoint (by the metaValid devices) after training.
+ */
+export async function metaTrainMember<S>(
+  model: MetaSgdModel,
+  corpus: TrainingCorpus,
+  opts: MetaTrainOptions,
+  validate: (model: MetaSgdModel) => S,
+  onStep?: (step: number, loss: number) => void | Promise<void>,
+): Promise<Checkpoint<S>[]> {
+  const rng = Rng.fromSeed(opts.seed);
+  const prepared = corpus.sources.map((s) => prepareSource(s, corpus));
+  const features: tf.Tensor = tf.tensor2d(corpus.features.map((r) => [...r]));
+  const optimizer = tf.train.adam(opts.outerLr);
+  const varList = [...model.vars.values()];
+  const checkpoints: Checkpoint<S>[] = [];
+  try {
+    for (let step = 1; step <= opts.steps; step++) {
+      const batch = sampleEpisodes(prepared, corpus.referenceIndex, opts, rng);
+      const cost = optimizer.minimize(
+        () => episodeLoss(model, features, batch, opts.rankWeight),
+        true,
+        varList,
+      ) as tf.Scalar;
+      const loss = (await cost.data())[0];
+      cost.dispose();
+      if (onStep) await onStep(step, loss);
+      if (step % opts.validateEvery === 0 || step === opts.steps)
+        checkpoints.push({ step, weights: model.weights(), scores: validate(model) });
+    }
+  } finally {
+    features.dispose();
+    optimizer.dispose();
+  }
+  return checkpoints;
+}
+
+function prepareSource(source: SourceDevice, corpus: TrainingCorpus): PreparedSource {
+  const refMs = corpus.referenceIndex.map((i) => source.ms[i]);
+  const scale = DeviceScale.fromReferences(refMs);
+  const usable = (corpus.usable ?? corpus.features.map((_, i) => i)).filter((i) =>
+    Number.isFinite(source.ms[i]),
+  );
+  // Outlier filter on the usable archs, as at test time: the extremes are not what adaptation must fit.
+  const ordered = [...usable].sort((a, b) => a - b);
+  const dense = ordered.map((i) => source.ms[i]);
+  const kept = filterOutliers(dense, [0, dense.length]).map((k) => ordered[k]);
+  const refs = new Set(corpus.referenceIndex);
+  return {
+    embedding: hardwareEmbedding(refMs),
+    targets: Float32Array.from(source.ms, (ms) => (Number.isFinite(ms) ? scale.toTarget(ms) : 0)),
+    candidates: kept.filter((i) => !refs.has(i)),
+  };
+}
+
+interface EpisodeBatch {
+  support: number[][];
+  query: number[][];
+  ys: number[][];
+  yq: number[][];
+  embeddings: number[][];
+}
+
+function sampleEpisodes(
+  sources: PreparedSource[],
+  referenceIndex: readonly number[],
+  opts: EpisodeSettings,
+  rng: Rng,
+): EpisodeBatch {
+  const batch: EpisodeBatch = { support: [], query: [], ys: [], yq: [], embeddings: [] };
+  for (let b = 0; b < opts.episodesPerStep; b++) {
+    const src = sources[rng.int(sources.length)];
+    const drawn = sampleWithoutReplacement(src.candidates, opts.shots + opts.queryPerEpisode, rng);
+    const support = [...referenceIndex, ...drawn.slice(0, opts.shots)];
+    const query = drawn.slice(opts.shots);
+    batch.support.push(support);
+    batch.query.push(query);
+    batch.ys.push(support.map((i) => src.targets[i]));
+    batch.yq.push(query.map((i) => src.targets[i]));
+    batch.embeddings.push(src.embedding);
+  }
+  return batch;
+}
+
+function episodeLoss(
+  model: MetaSgdModel,
+  features: tf.Tensor,
+  batch: EpisodeBatch,
+  rankWeight: number,
+): tf.Scalar {
+  const e = tf.tensor2d(batch.embeddings);
+  const xs = tf.gather(features, tf.tensor2d(batch.support, undefined, 'int32')) as tf.Tensor3D;
+  const xq = tf.gather(features, tf.tensor2d(batch.query, undefined, 'int32')) as tf.Tensor3D;
+  const head = model.adaptHead(model.basis(xs, e), tf.tensor2d(batch.ys), e);
+  const pred = model.applyHead(model.basis(xq, e), head);
+  const yq = tf.tensor2d(batch.yq);
+  const mse = tf.mean(tf.square(tf.sub(pred, yq)));
+  if (rankWeight === 0) return mse as tf.Scalar;
+  return tf.add(mse, tf.mul(pairwiseRankLoss(pred, yq), rankWeight)) as tf.Scalar;
+}
+
+/** Logistic loss on every ordered pair of an episode's query archs whose true latencies differ. */
+function pairwiseRankLoss(pred: tf.Tensor2D, truth: tf.Tensor2D): tf.Scalar {
+  const dp = tf.sub(tf.expandDims(pred, 2), tf.expandDims(pred, 1));
+  const sign = tf.sign(tf.sub(tf.expandDims(truth, 2), tf.expandDims(truth, 1)));
+  const weight = tf.abs(sign);
+  const losses = tf.mul(tf.softplus(tf.neg(tf.mul(tf.mul(dp, sign), 4))), weight);
+  return tf.div(tf.sum(losses), tf.maximum(tf.sum(weight), 1)) as tf.Scalar;
+}
+
+export type { MetaModelConfig };
