@@ -9,6 +9,7 @@ const TABLES = [
   'agents',
   'api_keys',
   'datasets',
+  'device_calibrations',
   'devices',
   'enrollment_tokens',
   'latency_tables',
@@ -16,6 +17,7 @@ const TABLES = [
   'measurement_tasks',
   'measurements',
   'migrations',
+  'predictors',
   'search_evaluations',
   'searches',
 ];

@@ -62,3 +62,16 @@ export async function waitForSearch(agent: AuthedAgent, id: string, timeoutMs = 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Polls a predictor or calibration until it ends; returns the last body and every progress seen. */
+export async function waitForJob(agent: AuthedAgent, path: string, timeoutMs = 300_000) {
+  const deadline = Date.now() + timeoutMs;
+  const progress: unknown[] = [];
+  for (;;) {
+    const res = await agent.get(path).expect(200);
+    progress.push(res.body.progress);
+    if (['succeeded', 'failed'].includes(res.body.status)) return { body: res.body, progress };
+    if (Date.now() > deadline) throw new Error(`${path} still ${res.body.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

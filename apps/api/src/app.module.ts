@@ -11,6 +11,9 @@ import { MeasurementsController } from './farm/measurements.controller';
 import { ApiKeyGuard } from './http/auth';
 import { TailorExceptionFilter } from './http/tailor-exception.filter';
 import { OpsController } from './ops/ops.controller';
+import { CalibrationsController } from './predictors/calibrations.controller';
+import { PredictController } from './predictors/predict.controller';
+import { PredictorsController } from './predictors/predictors.controller';
 import { SearchEventsService } from './searches/search-events.service';
 import { SearchPlotService } from './searches/search-plot.service';
 import { SearchesController } from './searches/searches.controller';
@@ -31,6 +34,9 @@ export class AppModule {
         FarmAdminController,
         AgentController,
         MeasurementsController,
+        PredictorsController,
+        CalibrationsController,
+        PredictController,
       ],
       providers: [
         SearchEventsService,

@@ -12,8 +12,15 @@ import { LeaseWaiters } from './farm/lease-waiters';
 import { MeasurementBatchesService } from './farm/measurement-batches.service';
 import { HealthService } from './health/health.service';
 import { MetricsService } from './metrics/metrics.service';
+import { CalibrationRunner } from './calibrations/calibration-runner';
+import { CalibrationsService } from './calibrations/calibrations.service';
+import { ModelJobs } from './predictors/model-jobs';
+import { PredictService } from './predictors/predict.service';
+import { PredictorTrainer } from './predictors/predictor-trainer';
+import { PredictorsService } from './predictors/predictors.service';
 import { SearchSpacesService } from './search-spaces/search-spaces.service';
 import { MetricSourcesService } from './searches/metric-sources.service';
+import { SearchCalibrations } from './searches/search-calibrations';
 import { SearchJobs } from './searches/search-jobs';
 import { SearchProblemFactory } from './searches/search-problem.factory';
 import { SearchRunner } from './searches/search-runner';
@@ -34,6 +41,7 @@ const SERVICES = [
   DevicesService,
   SearchSpacesService,
   MetricSourcesService,
+  SearchCalibrations,
   SearchProblemFactory,
   SearchRunner,
   SearchesService,
@@ -44,6 +52,11 @@ const SERVICES = [
   FarmAgentsService,
   FarmLatencyService,
   MeasurementBatchesService,
+  PredictorsService,
+  PredictorTrainer,
+  CalibrationsService,
+  CalibrationRunner,
+  PredictService,
 ];
 
 /** The service layer shared by the API and the workers. */
@@ -69,6 +82,7 @@ export class EngineModule {
         { provide: ENGINE_ROLE, useValue: opts.role },
         ...SERVICES,
         SearchJobs,
+        ModelJobs,
       ],
       exports: [TAILOR_CONFIG, ENGINE_ROLE, ...SERVICES],
     };

@@ -18,3 +18,7 @@ export * from './farm/farm-agents.service';
 export * from './farm/farm-latency.service';
 export * from './farm/lease-waiters';
 export * from './farm/measurement-batches.service';
+export * from './predictors/predictors.service';
+export * from './predictors/predict.service';
+export * from './predictors/predictor-views';
+export * from './calibrations/calibrations.service';

@@ -10,12 +10,14 @@ import { DataSource } from 'typeorm';
 import { createDataSource, type DatabaseOptions } from './data-source';
 import {
   ApiKeysRepository,
+  CalibrationsRepository,
   DatabaseHealthRepository,
   DatasetsRepository,
   DevicesRepository,
   FarmAgentsRepository,
   MeasurementQueueRepository,
   MeasurementsRepository,
+  PredictorsRepository,
   SearchesRepository,
   TablesRepository,
 } from './repositories';
@@ -30,6 +32,8 @@ const REPOSITORIES = [
   FarmAgentsRepository,
   MeasurementQueueRepository,
   MeasurementsRepository,
+  PredictorsRepository,
+  CalibrationsRepository,
 ];
 
 /** Closes the pool once every other module has stopped (queue workers may still write during their own shutdown). */

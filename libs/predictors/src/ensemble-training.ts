@@ -19,6 +19,7 @@ export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = {
   shots: 10,
   queryPerEpisode: 64,
   episodesPerStep: 8,
+  mixProbability: 0.5,
   seed: 0,
   model: DEFAULT_MODEL_CONFIG,
 };

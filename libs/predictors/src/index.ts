@@ -11,3 +11,5 @@ export * from './baselines';
 export * from './corpus';
 export * from './evaluate';
 export { ensureTrainingBackend } from './tf-backend';
+export * from './predictor-snapshot';
+export * from './train-predictor';

@@ -16,14 +16,18 @@ export interface MetaModelConfig {
   hidden: number[];
   basisDim: number;
   innerSteps: number;
+  /** Initial α of every head parameter, in (0, 1): the share of the curvature-bounded step. */
   initialInnerLr: number;
+  /** Adds a linear map of the arch features to the basis: latency is close to additive over layers. */
+  linearSkip: boolean;
 }
 
 export const DEFAULT_MODEL_CONFIG: Omit<MetaModelConfig, 'featureDim' | 'embeddingDim'> = {
   hidden: [128, 128],
   basisDim: 32,
-  innerSteps: 5,
-  initialInnerLr: 0.05,
+  innerSteps: 10,
+  initialInnerLr: 0.5,
+  linearSkip: true,
 };
 
 export type WeightMap = Record<string, { shape: number[]; data: Float32Array }>;
@@ -43,8 +47,8 @@ export class MetaSgdModel {
     const dense = (name: string, fanIn: number, fanOut: number, gain = Math.sqrt(2)): void => {
       const std = gain / Math.sqrt(fanIn);
       const w = Float32Array.from({ length: fanIn * fanOut }, () => gaussian(rng) * std);
-      vars.set(`${name}.w`, tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `${name}.w`));
-      vars.set(`${name}.b`, tf.variable(tf.zeros([fanOut]), true, `${name}.b`));
+      vars.set(`${name}.w`, tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true));
+      vars.set(`${name}.b`, tf.variable(tf.zeros([fanOut]), true));
     };
     let width = config.featureDim + config.embeddingDim;
     config.hidden.forEach((h, i) => {
@@ -52,17 +56,18 @@ export class MetaSgdModel {
       width = h;
     });
     dense('basis', width, config.basisDim, 1);
+    if (config.linearSkip) dense('skip', config.featureDim, config.basisDim, 0.5);
     // Prior head from the embedding; small so that early on the support set decides.
     dense('prior', config.embeddingDim, config.basisDim + 1, 0.1);
-    const lr = Math.log(config.initialInnerLr);
-    vars.set('innerLogLr', tf.variable(tf.fill([config.basisDim + 1], lr), true, 'innerLogLr'));
+    const a = Math.log(config.initialInnerLr / (1 - config.initialInnerLr)); // sigmoid⁻¹
+    vars.set('innerLr', tf.variable(tf.fill([config.basisDim + 1], a), true));
     return new MetaSgdModel(config, vars);
   }
 
   static fromWeights(config: MetaModelConfig, weights: WeightMap): MetaSgdModel {
     const vars = new Map<string, tf.Variable>();
     for (const [name, { shape, data }] of Object.entries(weights))
-      vars.set(name, tf.variable(tf.tensor(data, shape), true, name));
+      vars.set(name, tf.variable(tf.tensor(data, shape), true)); // unnamed: tfjs names are process-global
     return new MetaSgdModel(config, vars);
   }
 
@@ -84,17 +89,30 @@ export class MetaSgdModel {
   basis(x: tf.Tensor3D, e: tf.Tensor2D): tf.Tensor3D {
     const [b, n] = x.shape;
     const tiled = tf.tile(tf.expandDims(e, 1), [1, n, 1]);
+    const flat: tf.Tensor2D = tf.reshape(x, [b * n, -1]);
     let h: tf.Tensor2D = tf.reshape(tf.concat([x, tiled], 2), [b * n, -1]);
     for (let i = 0; i < this.config.hidden.length; i++) h = tf.relu(this.dense(`hidden${i}`, h));
-    return tf.reshape(this.dense('basis', h), [b, n, this.config.basisDim]);
+    const z = this.config.linearSkip
+      ? tf.add(this.dense('basis', h), this.dense('skip', flat))
+      : this.dense('basis', h);
+    return tf.reshape(z, [b, n, this.config.basisDim]);
   }
 
-  /** The adapted head [B, h + 1] (last column: bias) after the inner loop on the support set. */
+  /**
+   * The adapted head [B, h + 1] (last column: bias) after the inner loop on the support set. Each step
+   * is Meta-SGD's θ ← θ − α ⊙ ∇L with a learned α per head parameter, α = sigmoid(a) / tr(2/n·ZᵀZ): the
+   * trace bounds the loss's curvature, so the loop cannot diverge whatever the scale the basis takes
+   * during meta-training (a fixed learning rate did, for wider bases).
+   */
   adaptHead(zs: tf.Tensor3D, ys: tf.Tensor2D, e: tf.Tensor2D): tf.Tensor2D {
-    const lr = tf.exp(this.v('innerLogLr'));
     const n = zs.shape[1];
     const ones = tf.ones([zs.shape[0], n, 1]);
     const zb = tf.concat([zs, ones], 2); // [B, n, h+1]: the bias as a constant feature
+    const curvature = tf.mul(tf.sum(tf.square(zb), [1, 2]), 2 / n); // [B]
+    const lr = tf.div(
+      tf.expandDims(tf.sigmoid(this.v('innerLr')), 0),
+      tf.expandDims(tf.add(curvature, 1e-6), 1),
+    );
     let head = this.dense('prior', e);
     for (let step = 0; step < this.config.innerSteps; step++) {
       const residual = tf.sub(this.applyHeadAugmented(zb, head), ys); // [B, n]

@@ -17,6 +17,12 @@ export interface EpisodeSettings {
   queryPerEpisode: number;
   /** Episodes (devices) per meta-step. */
   episodesPerStep: number;
+  /**
+   * Share of episodes on a synthetic device: the geometric interpolation of two source devices'
+   * latencies with a random weight (task interpolation, Yao et al. 2021). Nine source devices are few
+   * tasks; the mixtures fill the space between them, where unseen devices tend to lie.
+   */
+  mixProbability: number;
 }
 
 export interface MetaTrainOptions extends EpisodeSettings {
@@ -44,8 +50,7 @@ export interface TrainingCorpus {
 }
 
 interface PreparedSource {
-  embedding: number[];
-  targets: Float32Array;
+  logMs: Float64Array;
   candidates: number[];
 }
 
@@ -90,8 +95,7 @@ export async function metaTrainMember<S>(
 }
 
 function prepareSource(source: SourceDevice, corpus: TrainingCorpus): PreparedSource {
-  const refMs = corpus.referenceIndex.map((i) => source.ms[i]);
-  const scale = DeviceScale.fromReferences(refMs);
+  DeviceScale.fromReferences(corpus.referenceIndex.map((i) => source.ms[i])); // validates the references
   const usable = (corpus.usable ?? corpus.features.map((_, i) => i)).filter((i) =>
     Number.isFinite(source.ms[i]),
   );
@@ -101,8 +105,7 @@ function prepareSource(source: SourceDevice, corpus: TrainingCorpus): PreparedSo
   const kept = filterOutliers(dense, [0, dense.length]).map((k) => ordered[k]);
   const refs = new Set(corpus.referenceIndex);
   return {
-    embedding: hardwareEmbedding(refMs),
-    targets: Float32Array.from(source.ms, (ms) => (Number.isFinite(ms) ? scale.toTarget(ms) : 0)),
+    logMs: Float64Array.from(source.ms, (ms) => (Number.isFinite(ms) ? Math.log(ms) : NaN)),
     candidates: kept.filter((i) => !refs.has(i)),
   };
 }
@@ -123,15 +126,21 @@ function sampleEpisodes(
 ): EpisodeBatch {
   const batch: EpisodeBatch = { support: [], query: [], ys: [], yq: [], embeddings: [] };
   for (let b = 0; b < opts.episodesPerStep; b++) {
-    const src = sources[rng.int(sources.length)];
-    const drawn = sampleWithoutReplacement(src.candidates, opts.shots + opts.queryPerEpisode, rng);
+    const a = sources[rng.int(sources.length)];
+    const mix = sources.length > 1 && rng.next() < opts.mixProbability ? sources[rng.int(sources.length)] : a;
+    const w = mix === a ? 1 : rng.next();
+    const logMs = (i: number): number => w * a.logMs[i] + (1 - w) * mix.logMs[i];
+    const pool = mix === a ? a.candidates : a.candidates.filter((i) => Number.isFinite(mix.logMs[i]));
+    const drawn = sampleWithoutReplacement(pool, opts.shots + opts.queryPerEpisode, rng);
     const support = [...referenceIndex, ...drawn.slice(0, opts.shots)];
     const query = drawn.slice(opts.shots);
+    const refMs = referenceIndex.map((i) => Math.exp(logMs(i)));
+    const scale = DeviceScale.fromReferences(refMs);
     batch.support.push(support);
     batch.query.push(query);
-    batch.ys.push(support.map((i) => src.targets[i]));
-    batch.yq.push(query.map((i) => src.targets[i]));
-    batch.embeddings.push(src.embedding);
+    batch.ys.push(support.map((i) => scale.toTarget(Math.exp(logMs(i)))));
+    batch.yq.push(query.map((i) => scale.toTarget(Math.exp(logMs(i)))));
+    batch.embeddings.push(hardwareEmbedding(refMs));
   }
   return batch;
 }

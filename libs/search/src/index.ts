@@ -17,3 +17,4 @@ export { RandomSearch, RANDOM_OPTIONS, type RandomOptions } from './algorithms/r
 export * from './search-session';
 export * from './search-plot';
 export * from './bench/search-benchmark';
+export * from './verified-selection';

@@ -80,18 +80,26 @@ export function waitForLine(
 }
 
 /** Starts `tailor serve --port 0` with `env` (plus a fresh admin key) and waits until it listens. */
-export async function startApi(workDir: string, env: Record<string, string>): Promise<RunningApi> {
+export async function startApi(
+  workDir: string,
+  env: Record<string, string>,
+  extraArgs: readonly string[] = [],
+): Promise<RunningApi> {
   if (!fs.existsSync(TAILOR_MAIN)) throw new Error(`${TAILOR_MAIN} is missing: run npm run build first`);
   const adminKey = `bench-admin-${randomBytes(16).toString('hex')}`;
   const dataDir = path.join(workDir, 'api-data');
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(workDir, 'api.log');
   const logStream = fs.createWriteStream(logFile);
-  const child = spawn(process.execPath, [TAILOR_MAIN, 'serve', '--port', '0', '--data-dir', dataDir], {
-    cwd: REPO_ROOT,
-    env: childEnv({ ...env, TAILOR_ADMIN_KEY: adminKey }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [TAILOR_MAIN, 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs],
+    {
+      cwd: REPO_ROOT,
+      env: childEnv({ ...env, TAILOR_ADMIN_KEY: adminKey }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout.pipe(logStream, { end: false });
   child.stderr.pipe(logStream, { end: false });
   let url: string;

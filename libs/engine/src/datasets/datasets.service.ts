@@ -60,7 +60,15 @@ export class DatasetsService {
     if (parsed.kind === 'latency') {
       tables = parsed.devices.map((d) => d.id);
       row = await this.datasets.importLatency(
-        base,
+        {
+          ...base,
+          // Kept for predictor meta-training: which archs embed a device, and the file's device roles.
+          referenceArchKeys: parsed.referenceArchIndices.length
+            ? parsed.referenceArchIndices.map((i) => parsed.archKeys[i])
+            : null,
+          splits: parsed.splits ?? null,
+          protocolRanges: parsed.protocolRanges ?? null,
+        },
         parsed.devices.map((d) => ({
           id: d.id,
           hardware: d.hardware,

@@ -11,6 +11,8 @@ export interface FarmMeasureContext {
   readonly stopped?: () => Promise<boolean>;
   /** Called while waiting, e.g. to show progress. */
   readonly onProgress?: (pending: number, total: number) => Promise<void> | void;
+  /** Called with the measurement batch created for the archs not measured yet (none when all were). */
+  readonly onBatch?: (batchId: string) => Promise<void> | void;
 }
 
 const POLL_MS = 250;
@@ -50,6 +52,7 @@ export class FarmLatencyService {
         searchId: ctx.searchId,
       });
       this.waiters.notify(deviceId);
+      await ctx.onBatch?.(batch.id);
       for (;;) {
         const c = await this.measurements.batchCounts(batch.id);
         const pending = c.queued + c.leased;

@@ -1,6 +1,7 @@
 import { notFound, TailorError } from '@tailor/common';
 import type { SearchSpace } from '@tailor/search-spaces';
 import type { Constraint, Objective } from '@tailor/search';
+import type { PredictedDeviceLatency } from './predicted-latency';
 
 /** Where a table-backed metric's numbers come from: canonical arch key → value. */
 export type MetricTable = ReadonlyMap<string, number>;
@@ -12,6 +13,8 @@ export interface MetricSources {
   readonly latency: ReadonlyMap<string, MetricTable>; // by device
   readonly accuracy: ReadonlyMap<string, MetricTable>; // by dataset
   readonly farmLatency?: ReadonlyMap<string, FarmLatencyFetcher>; // by farm device
+  /** Farm devices without a table whose latency comes from their calibrated predictor. */
+  readonly predictedLatency?: ReadonlyMap<string, PredictedDeviceLatency>;
 }
 
 /**
@@ -29,12 +32,23 @@ export class MetricEvaluator<A = unknown> {
     private readonly sources: MetricSources,
   ) {
     this.metrics = [...new Set([...objectives, ...constraints].map((m) => m.metric))];
-    for (const metric of this.metrics) if (!this.farmDevice(metric)) this.lookupFor(metric);
+    for (const metric of this.metrics)
+      if (!this.farmDevice(metric) && !this.predictedDevice(metric)) this.lookupFor(metric);
   }
 
   /** True when some metric is measured on a farm device: only `evaluate` (async) can produce it. */
   get measuresOnFarm(): boolean {
-    return this.metrics.some((m) => this.farmDevice(m) !== undefined);
+    return this.metrics.some(
+      (m) => this.farmDevice(m) !== undefined || this.predictedDevice(m) !== undefined,
+    );
+  }
+
+  /** The predicted-latency devices of this search's metrics, by metric name. */
+  predictedMetrics(): Array<{ metric: string; model: PredictedDeviceLatency }> {
+    return this.metrics.flatMap((metric) => {
+      const device = this.predictedDevice(metric);
+      return device === undefined ? [] : [{ metric, model: this.sources.predictedLatency!.get(device)! }];
+    });
   }
 
   evaluateOne(arch: A): Record<string, number | null> {
@@ -52,6 +66,10 @@ export class MetricEvaluator<A = unknown> {
       const measured = await this.sources.farmLatency!.get(device)!(keys);
       rows.forEach((row, i) => (row[metric] = measured.get(keys[i]) ?? null));
     }
+    for (const { metric, model } of this.predictedMetrics()) {
+      const beliefs = await model.predict(keys);
+      rows.forEach((row, i) => (row[metric] = beliefs[i].ms));
+    }
     return rows;
   }
 
@@ -61,7 +79,8 @@ export class MetricEvaluator<A = unknown> {
     for (const metric of this.metrics) {
       if (metric === 'flops') out[metric] = this.space.flops(arch);
       else if (metric === 'params') out[metric] = this.space.params(arch);
-      else if (!this.farmDevice(metric)) out[metric] = this.lookupFor(metric).get(key) ?? null;
+      else if (!this.farmDevice(metric) && !this.predictedDevice(metric))
+        out[metric] = this.lookupFor(metric).get(key) ?? null;
     }
     return out;
   }
@@ -69,6 +88,11 @@ export class MetricEvaluator<A = unknown> {
   private farmDevice(metric: string): string | undefined {
     const [kind, name] = metric.split(':', 2);
     return kind === 'latency' && this.sources.farmLatency?.has(name) ? name : undefined;
+  }
+
+  private predictedDevice(metric: string): string | undefined {
+    const [kind, name] = metric.split(':', 2);
+    return kind === 'latency' && this.sources.predictedLatency?.has(name) ? name : undefined;
   }
 
   private lookupFor(metric: string): MetricTable {

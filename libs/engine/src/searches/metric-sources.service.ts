@@ -3,6 +3,9 @@ import { notFound } from '@tailor/common';
 import { DevicesRepository, TablesRepository } from '@tailor/persistence';
 import type { SearchSpace } from '@tailor/search-spaces';
 import { FarmLatencyService, type FarmMeasureContext } from '../farm/farm-latency.service';
+import { PredictorsService } from '../predictors/predictors.service';
+import { PredictedDeviceLatency } from './predicted-latency';
+import { SearchCalibrations } from './search-calibrations';
 import type { FarmLatencyFetcher, MetricSources, MetricTable } from './metric-evaluator';
 import type { MetricRef } from './search-request';
 
@@ -13,6 +16,8 @@ export class MetricSourcesService {
     private readonly tables: TablesRepository,
     private readonly devices: DevicesRepository,
     private readonly farm: FarmLatencyService,
+    private readonly predictors: PredictorsService,
+    private readonly calibrations: SearchCalibrations,
   ) {}
 
   async load(
@@ -22,16 +27,23 @@ export class MetricSourcesService {
   ): Promise<MetricSources> {
     const latency = new Map<string, MetricTable>();
     const farmLatency = new Map<string, FarmLatencyFetcher>();
+    const predictedLatency = new Map<string, PredictedDeviceLatency>();
     const accuracy = new Map<string, MetricTable>();
     for (const { ref, field } of refs) {
       const device = ref.device;
-      if (ref.metric === 'latency' && device && !latency.has(device) && !farmLatency.has(device)) {
+      const seen =
+        latency.has(device ?? '') || farmLatency.has(device ?? '') || predictedLatency.has(device ?? '');
+      if (ref.metric === 'latency' && device && !seen) {
         const t = await this.tables.getLatencyTable(device, space.id);
+        const measure = (keys: readonly string[]) => this.farm.latencies(device, space.id, keys, farmContext);
         if (t) latency.set(device, toMap(t.archKeys, t.values));
-        else if ((await this.devices.get(device))?.device.kind === 'farm')
-          // No table: the farm measures what the search asks for (a predictor comes later).
-          farmLatency.set(device, (keys) => this.farm.latencies(device, space.id, keys, farmContext));
-        else throw await this.unknownDevice(device, space.id, `${field}.device`);
+        else if ((await this.devices.get(device))?.device.kind !== 'farm')
+          throw await this.unknownDevice(device, space.id, `${field}.device`);
+        else if (await this.predictors.latest(space.id))
+          // No table: the device's calibrated predictor answers, and the search verifies on the device.
+          predictedLatency.set(device, new PredictedDeviceLatency(device, space, this.calibrations, measure));
+        // No predictor for the space yet: the farm measures every arch the search asks for.
+        else farmLatency.set(device, measure);
       }
       if (ref.metric === 'accuracy' && ref.dataset && !accuracy.has(ref.dataset)) {
         const t = await this.tables.getAccuracyTable(space.id, ref.dataset);
@@ -46,7 +58,7 @@ export class MetricSourcesService {
         accuracy.set(ref.dataset, toMap(t.archKeys, t.values));
       }
     }
-    return { latency, accuracy, farmLatency };
+    return { latency, accuracy, farmLatency, predictedLatency };
   }
 
   private async unknownDevice(device: string, spaceId: string, field: string) {

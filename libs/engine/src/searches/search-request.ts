@@ -12,7 +12,14 @@ export interface SearchRequest {
   readonly seed: number;
   readonly options?: Readonly<Record<string, unknown>>;
   readonly topK?: number;
+  /**
+   * For a latency constraint on a device whose latencies are predicted (a farm device without a table):
+   * how many archs the search may measure on the device to verify its answer (default 10).
+   */
+  readonly verification?: { readonly maxMeasurements?: number };
 }
+
+export const DEFAULT_VERIFICATION_MEASUREMENTS = 10;
 
 export type MetricName = 'accuracy' | 'latency' | 'flops' | 'params';
 

@@ -5,7 +5,8 @@ import { SearchSession, type SessionCheckpoint } from '@tailor/search';
 import { FarmLatencyService } from '../farm/farm-latency.service';
 import { fromRow, toRow } from './evaluation-rows';
 import { SearchProblemFactory } from './search-problem.factory';
-import type { SearchRequest } from './search-request';
+import { DEFAULT_VERIFICATION_MEASUREMENTS, type SearchRequest } from './search-request';
+import { verifyBest, type VerificationView } from './verification';
 import { candidateView, type SearchResultView, type SearchRow, type SearchStatus } from './search-views';
 
 const DEFAULT_TOP_K = 10;
@@ -86,13 +87,37 @@ export class SearchRunner {
       });
       await yieldToEventLoop();
     }
+    let best = session.best() ? candidateView(session.best()!) : null;
+    let verification: VerificationView | undefined;
+    let predictedMeasurements = 0;
+    const predicted = evaluator.predictedMetrics();
+    if (predicted.length > 0 && status !== 'cancelled') {
+      // Latencies were predicted: the answer is only what a measurement on the device confirms.
+      const [{ metric, model }] = predicted;
+      const verified = await verifyBest(
+        problem,
+        session.records(),
+        metric,
+        model,
+        req.verification?.maxMeasurements ?? DEFAULT_VERIFICATION_MEASUREMENTS,
+      );
+      best = verified.best;
+      verification = verified.view;
+    }
+    for (const { model } of predicted) predictedMeasurements += model.measurementsTaken;
     const result: SearchResultView = {
-      best: session.best() ? candidateView(session.best()!) : null,
+      best,
       topK: session.topK(req.topK ?? DEFAULT_TOP_K).map(candidateView),
       pareto: session.pareto().map(candidateView),
       evaluations: session.records().length,
-      deviceMeasurements: evaluator.measuresOnFarm ? await this.farm.countForSearch(row.id) : 0,
+      deviceMeasurements:
+        predicted.length > 0
+          ? predictedMeasurements
+          : evaluator.measuresOnFarm
+            ? await this.farm.countForSearch(row.id)
+            : 0,
       feasibleInSpace: req.feasibleInSpace,
+      ...(verification ? { verification, latencyPredicted: predicted.map((p) => p.metric) } : {}),
     };
     const final: SearchStatus = status === 'cancelled' ? 'cancelled' : 'succeeded';
     await this.searches.update(row.id, {

@@ -1,4 +1,5 @@
 import type { EvaluationRecord } from '@tailor/search';
+import type { VerificationView } from './verification';
 
 export type SearchStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const TERMINAL: readonly SearchStatus[] = ['succeeded', 'failed', 'cancelled'];
@@ -28,6 +29,10 @@ export interface SearchResultView {
   readonly deviceMeasurements: number;
   /** Archs that meet every constraint, when the space was enumerated at submit. */
   readonly feasibleInSpace?: number;
+  /** Metrics whose values in topK/pareto are predictions (a calibrated predictor), not measurements. */
+  readonly latencyPredicted?: string[];
+  /** How `best` was confirmed on the device when latencies were predicted. */
+  readonly verification?: VerificationView;
 }
 
 export function candidateView(r: EvaluationRecord): CandidateView {

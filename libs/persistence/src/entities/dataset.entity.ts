@@ -3,6 +3,20 @@ import { ApiKeyEntity } from './api-key.entity';
 
 export type DatasetKind = 'latency' | 'accuracy';
 
+/** A latency file's device roles (HELP's meta-train / meta-valid / meta-test split). */
+export interface DatasetSplits {
+  metaTrain: string[];
+  metaValid: string[];
+  metaTest: string[];
+  unassigned: string[];
+}
+
+/** HELP's evaluation ranges: half-open index ranges into the dataset's `archKeys`. */
+export interface DatasetProtocolRanges {
+  trainPool: [number, number];
+  query: [number, number];
+}
+
 /** One imported file. Tables point at it so their `values` can be read against its `archKeys`. */
 @Entity('datasets')
 @Check('ck_datasets_kind', `kind IN ('latency', 'accuracy')`)
@@ -29,6 +43,16 @@ export class DatasetEntity {
 
   @Column('jsonb')
   summary: Record<string, unknown>;
+
+  /** Latency files: canonical strings of the file's reference archs (hardware embedding), if it has them. */
+  @Column('jsonb', { name: 'reference_arch_keys', nullable: true })
+  referenceArchKeys: string[] | null;
+
+  @Column('jsonb', { nullable: true })
+  splits: DatasetSplits | null;
+
+  @Column('jsonb', { name: 'protocol_ranges', nullable: true })
+  protocolRanges: DatasetProtocolRanges | null;
 
   @Column('uuid', { name: 'created_by', nullable: true })
   createdBy: string | null;

@@ -10,6 +10,8 @@ import { DeviceEntity } from './device.entity';
 import { LatencyTableEntity } from './latency-table.entity';
 import { SearchEvaluationEntity } from './search-evaluation.entity';
 import { SearchEntity } from './search.entity';
+import { PredictorEntity } from './predictor.entity';
+import { DeviceCalibrationEntity } from './device-calibration.entity';
 
 export * from './agent.entity';
 export * from './enrollment-token.entity';
@@ -23,6 +25,8 @@ export * from './device.entity';
 export * from './latency-table.entity';
 export * from './search-evaluation.entity';
 export * from './search.entity';
+export * from './predictor.entity';
+export * from './device-calibration.entity';
 
 export const ENTITIES = [
   ApiKeyEntity,
@@ -37,4 +41,6 @@ export const ENTITIES = [
   MeasurementBatchEntity,
   MeasurementTaskEntity,
   MeasurementEntity,
+  PredictorEntity,
+  DeviceCalibrationEntity,
 ] as const;

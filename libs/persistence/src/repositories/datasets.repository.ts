@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type FindOptionsSelect } from 'typeorm';
+import { DataSource, In, type EntityManager, type FindOptionsSelect } from 'typeorm';
 import { TailorError } from '@tailor/common';
 import {
   AccuracyTableEntity,
@@ -8,6 +8,8 @@ import {
   DeviceEntity,
   LatencyTableEntity,
   type DatasetKind,
+  type DatasetProtocolRanges,
+  type DatasetSplits,
 } from '../entities';
 import { mapDbErrors } from './db-errors';
 import { row, rows } from './query-values';
@@ -20,6 +22,10 @@ export interface NewDataset {
   summary: Record<string, unknown>;
   /** Api key id of the importer; null for imports not made through the API (seed data, CLI). */
   createdBy: string | null;
+  /** Latency files only: what predictor meta-training takes from the file. */
+  referenceArchKeys?: string[] | null;
+  splits?: DatasetSplits | null;
+  protocolRanges?: DatasetProtocolRanges | null;
 }
 
 export interface LatencyImportDevice {
@@ -38,7 +44,10 @@ export interface AccuracyImportTable {
 }
 
 /** A dataset without its arch keys (which can run to tens of thousands of strings). */
-export type DatasetListItem = Omit<DatasetEntity, 'archKeys' | 'creator'>;
+export type DatasetListItem = Omit<
+  DatasetEntity,
+  'archKeys' | 'creator' | 'referenceArchKeys' | 'splits' | 'protocolRanges'
+>;
 
 const LIST_COLUMNS: FindOptionsSelect<DatasetEntity> = {
   id: true,
@@ -135,6 +144,14 @@ export class DatasetsRepository {
 
   get(id: string): Promise<DatasetEntity | null> {
     return mapDbErrors('dataset', () => this.dataSource.getRepository(DatasetEntity).findOneBy({ id }));
+  }
+
+  /** Several datasets whole (with arch keys), in no particular order. */
+  getMany(ids: readonly string[]): Promise<DatasetEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return mapDbErrors('datasets', () =>
+      this.dataSource.getRepository(DatasetEntity).findBy({ id: In([...ids]) }),
+    );
   }
 
   private async insertDataset(

@@ -8,3 +8,5 @@ export * from './tables.repository';
 export * from './farm-agents.repository';
 export * from './measurement-queue.repository';
 export * from './measurements.repository';
+export * from './predictors.repository';
+export * from './calibrations.repository';

@@ -9,6 +9,12 @@ export interface LookupTable {
   datasetId: string;
 }
 
+/** Which dataset each device's latency table of a space comes from (not the values). */
+export interface LatencyTableRef {
+  deviceId: string;
+  datasetId: string;
+}
+
 export interface AccuracyDatasetInfo {
   dataset: string;
   unit: string;
@@ -27,6 +33,34 @@ export class TablesRepository {
         WHERE t.device_id = $1 AND t.search_space = $2`,
       [deviceId, searchSpace],
     );
+  }
+
+  /** The latency tables of a space, by device id, without their values. */
+  async listLatencyTables(searchSpace: string): Promise<LatencyTableRef[]> {
+    const rows: { device_id: string; dataset_id: string }[] = await mapDbErrors('latency tables', () =>
+      this.dataSource.query(
+        `SELECT device_id, dataset_id FROM latency_tables WHERE search_space = $1 ORDER BY device_id`,
+        [searchSpace],
+      ),
+    );
+    return rows.map((r) => ({ deviceId: r.device_id, datasetId: r.dataset_id }));
+  }
+
+  /** Latency values of the named devices' tables of a space, aligned with their dataset's arch keys. */
+  async latencyValues(
+    searchSpace: string,
+    deviceIds: readonly string[],
+  ): Promise<Map<string, { datasetId: string; values: number[] }>> {
+    const rows: { device_id: string; dataset_id: string; values: number[] }[] = await mapDbErrors(
+      'latency tables',
+      () =>
+        this.dataSource.query(
+          `SELECT device_id, dataset_id, "values" FROM latency_tables
+            WHERE search_space = $1 AND device_id = ANY($2::text[])`,
+          [searchSpace, [...deviceIds]],
+        ),
+    );
+    return new Map(rows.map((r) => [r.device_id, { datasetId: r.dataset_id, values: r.values }]));
   }
 
   getAccuracyTable(searchSpace: string, dataset: string): Promise<LookupTable | null> {
