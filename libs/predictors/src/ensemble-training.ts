@@ -20,6 +20,7 @@ export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = {
   queryPerEpisode: 64,
   episodesPerStep: 8,
   mixProbability: 0.5,
+  pretrainSteps: 0,
   seed: 0,
   model: DEFAULT_MODEL_CONFIG,
 };

@@ -77,6 +77,7 @@ describe('Meta-SGD meta-training on a toy family of devices', () => {
         queryPerEpisode: 32,
         episodesPerStep: 8,
         mixProbability: 0.5,
+        pretrainSteps: 0,
       },
       (m) => score(m),
     );

@@ -1,7 +1,7 @@
 import { Rng } from '@tailor/common';
-import { DeviceScale, hardwareEmbedding } from './device-scale';
-import { filterOutliers, sampleWithoutReplacement } from './help-protocol';
+import { prepareSource, sampleEpisodes, type EpisodeBatch } from './episodes';
 import { MetaSgdModel, type MetaModelConfig, type WeightMap } from './meta-sgd-model';
+import { pretrainBasis } from './pretrain-basis';
 import { tf } from './tf-backend';
 
 /** A source device of meta-training: its latency (ms) for archs of the corpus; NaN where unknown. */
@@ -32,6 +32,12 @@ export interface MetaTrainOptions extends EpisodeSettings {
   rankWeight: number;
   validateEvery: number;
   seed: number;
+  /**
+   * Steps of plain multi-device regression before meta-training: the basis with one free head per source
+   * device, on large batches of every source's archs. It gets the arch representation right quickly
+   * (what few-shot episodes learn slowly); meta-training then learns to adapt on top of it.
+   */
+  pretrainSteps: number;
 }
 
 export interface Checkpoint<S> {
@@ -49,10 +55,6 @@ export interface TrainingCorpus {
   usable?: readonly number[];
 }
 
-interface PreparedSource {
-  logMs: Float64Array;
-  candidates: number[];
-}
 
 /**
  * Meta-trains one member. Episodes follow the test-time protocol: a source device, its reference archs
@@ -74,6 +76,8 @@ export async function metaTrainMember<S>(
   const varList = [...model.vars.values()];
   const checkpoints: Checkpoint<S>[] = [];
   try {
+    if (opts.pretrainSteps > 0)
+      await pretrainBasis(model, features, prepared, corpus.referenceIndex, opts, rng);
     for (let step = 1; step <= opts.steps; step++) {
       const batch = sampleEpisodes(prepared, corpus.referenceIndex, opts, rng);
       const cost = optimizer.minimize(
@@ -92,57 +96,6 @@ export async function metaTrainMember<S>(
     optimizer.dispose();
   }
   return checkpoints;
-}
-
-function prepareSource(source: SourceDevice, corpus: TrainingCorpus): PreparedSource {
-  DeviceScale.fromReferences(corpus.referenceIndex.map((i) => source.ms[i])); // validates the references
-  const usable = (corpus.usable ?? corpus.features.map((_, i) => i)).filter((i) =>
-    Number.isFinite(source.ms[i]),
-  );
-  // Outlier filter on the usable archs, as at test time: the extremes are not what adaptation must fit.
-  const ordered = [...usable].sort((a, b) => a - b);
-  const dense = ordered.map((i) => source.ms[i]);
-  const kept = filterOutliers(dense, [0, dense.length]).map((k) => ordered[k]);
-  const refs = new Set(corpus.referenceIndex);
-  return {
-    logMs: Float64Array.from(source.ms, (ms) => (Number.isFinite(ms) ? Math.log(ms) : NaN)),
-    candidates: kept.filter((i) => !refs.has(i)),
-  };
-}
-
-interface EpisodeBatch {
-  support: number[][];
-  query: number[][];
-  ys: number[][];
-  yq: number[][];
-  embeddings: number[][];
-}
-
-function sampleEpisodes(
-  sources: PreparedSource[],
-  referenceIndex: readonly number[],
-  opts: EpisodeSettings,
-  rng: Rng,
-): EpisodeBatch {
-  const batch: EpisodeBatch = { support: [], query: [], ys: [], yq: [], embeddings: [] };
-  for (let b = 0; b < opts.episodesPerStep; b++) {
-    const a = sources[rng.int(sources.length)];
-    const mix = sources.length > 1 && rng.next() < opts.mixProbability ? sources[rng.int(sources.length)] : a;
-    const w = mix === a ? 1 : rng.next();
-    const logMs = (i: number): number => w * a.logMs[i] + (1 - w) * mix.logMs[i];
-    const pool = mix === a ? a.candidates : a.candidates.filter((i) => Number.isFinite(mix.logMs[i]));
-    const drawn = sampleWithoutReplacement(pool, opts.shots + opts.queryPerEpisode, rng);
-    const support = [...referenceIndex, ...drawn.slice(0, opts.shots)];
-    const query = drawn.slice(opts.shots);
-    const refMs = referenceIndex.map((i) => Math.exp(logMs(i)));
-    const scale = DeviceScale.fromReferences(refMs);
-    batch.support.push(support);
-    batch.query.push(query);
-    batch.ys.push(support.map((i) => scale.toTarget(Math.exp(logMs(i)))));
-    batch.yq.push(query.map((i) => scale.toTarget(Math.exp(logMs(i)))));
-    batch.embeddings.push(hardwareEmbedding(refMs));
-  }
-  return batch;
 }
 
 function episodeLoss(

@@ -55,6 +55,19 @@ export class BudgetDto {
   evaluations: number;
 }
 
+export class VerificationDto {
+  /**
+   * Archs the search may measure on the device to verify its answer (default 10; 0 returns only an arch
+   * whose latency was already measured, e.g. during calibration).
+   * @example 6
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  maxMeasurements?: number;
+}
+
 export class CreateSearchDto {
   /** A label for your own use. */
   @IsOptional()
@@ -105,6 +118,17 @@ export class CreateSearchDto {
   @Min(1)
   @Max(100)
   topK?: number;
+
+  /**
+   * For a latency constraint on a farm device without a latency table: its latencies are predicted by the
+   * device's calibrated predictor (calibrated first when it has none), and the returned arch is one whose
+   * latency was then measured on the device within the budget. Ignored for tabled devices.
+   * @example {"maxMeasurements": 6}
+   */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => VerificationDto)
+  verification?: VerificationDto;
 }
 
 export const CREATE_SEARCH_EXAMPLE = {

@@ -43,6 +43,15 @@ export class SearchesController {
           ],
         },
       },
+      farmDevice: {
+        summary: 'A farm device without a latency table: predicted latencies, answer verified by measuring',
+        value: {
+          ...CREATE_SEARCH_EXAMPLE,
+          constraints: [{ metric: 'latency', device: 'replay-gold-6240', max: 10 }],
+          budget: { evaluations: 300 },
+          verification: { maxMeasurements: 6 },
+        },
+      },
     },
   })
   async create(@Body() body: CreateSearchDto, @CurrentPrincipal() who: Principal) {

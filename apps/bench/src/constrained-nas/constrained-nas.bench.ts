@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const imports = [...new Set([trainFile, latencyFile]), path.resolve(args.accuracy)];
   const server = await startApi(workDir, {}, ['--import', ...imports]);
   const results: TaskResult[] = [];
-  let predictorSeconds = 0;
+  let predictorSeconds: number;
   try {
     // Checkpoints are selected on metaValid devices that are not benchmark targets (none left: last one).
     const validation = trainSplits.metaValid.filter((d) => !devices.includes(d));

@@ -75,6 +75,31 @@ export class CalibrationsService {
   }
 
   /**
+   * Queues a calibration of the device against the space's newest predictor unless it already has
+   * one (succeeded, or queued/running) for that predictor. `serve --agents` calls this for the local
+   * devices at start, so predictions and predicted searches on them work out of the box.
+   */
+  async ensureCalibrated(
+    deviceId: string,
+    req: CalibrateRequest,
+  ): Promise<
+    | { state: 'no-predictor' }
+    | { state: 'calibrated' | 'pending' | 'queued'; calibrationId: string; predictorVersion: number }
+  > {
+    const predictor = await this.predictors.latest(req.searchSpace);
+    if (!predictor) return { state: 'no-predictor' };
+    const existing = (await this.calibrations.listForDevice(deviceId, req.searchSpace)).filter(
+      (c) => c.predictorId === predictor.id,
+    );
+    const done = existing.find((c) => c.status === 'succeeded');
+    if (done) return { state: 'calibrated', calibrationId: done.id, predictorVersion: predictor.version };
+    const pending = existing.find((c) => c.status === 'queued' || c.status === 'running');
+    if (pending) return { state: 'pending', calibrationId: pending.id, predictorVersion: predictor.version };
+    const queued = await this.calibrate(deviceId, req, null);
+    return { state: 'queued', calibrationId: queued.id, predictorVersion: queued.predictor.version ?? 0 };
+  }
+
+  /**
    * Calibrates inside the caller's job (a search that needs the device's calibration) instead of
    * queueing: with in-process jobs, a search waiting on a queued calibration could wait for its own slot.
    */

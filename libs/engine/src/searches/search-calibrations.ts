@@ -32,7 +32,9 @@ export class SearchCalibrations implements CalibrationProvider {
           `calibrating device "${deviceId}" for ${searchSpace} failed: ${row.error ?? row.status}`,
           'constraints',
         );
-      taken = row.measurements ?? 0;
+      // What the farm was asked to measure: archs the device had already measured were reused, not
+      // measured again (row.measurements counts every arch the calibration knows, reused or not).
+      taken = await this.tasksOf(row.progress);
       cp = await this.predict.calibratedPredictor(deviceId, searchSpace);
       if (!cp) throw new TailorError('INTERNAL', `calibration ${row.id} succeeded but cannot be loaded`);
     }
@@ -50,5 +52,14 @@ export class SearchCalibrations implements CalibrationProvider {
       shots,
       measurementsTaken: taken,
     };
+  }
+
+  /** Tasks of the measurement batches a calibration created (its progress lists their ids). */
+  private async tasksOf(progress: unknown): Promise<number> {
+    const ids = (progress as { batchIds?: unknown } | null)?.batchIds;
+    let n = 0;
+    for (const id of Array.isArray(ids) ? ids : [])
+      if (typeof id === 'string') n += (await this.measurements.getBatch(id))?.size ?? 0;
+    return n;
   }
 }

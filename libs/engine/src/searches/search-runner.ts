@@ -6,7 +6,7 @@ import { FarmLatencyService } from '../farm/farm-latency.service';
 import { fromRow, toRow } from './evaluation-rows';
 import { SearchProblemFactory } from './search-problem.factory';
 import { DEFAULT_VERIFICATION_MEASUREMENTS, type SearchRequest } from './search-request';
-import { verifyBest, type VerificationView } from './verification';
+import { enumerateRecords, verifyBest, type VerificationView } from './verification';
 import { candidateView, type SearchResultView, type SearchRow, type SearchStatus } from './search-views';
 
 const DEFAULT_TOP_K = 10;
@@ -91,15 +91,23 @@ export class SearchRunner {
     let verification: VerificationView | undefined;
     let predictedMeasurements = 0;
     const predicted = evaluator.predictedMetrics();
-    if (predicted.length > 0 && status !== 'cancelled') {
-      // Latencies were predicted: the answer is only what a measurement on the device confirms.
+    if (predicted.length > 0) {
+      // Latencies were predicted: the answer is only what a measurement on the device confirms (for a
+      // cancelled search, one already made: it measures nothing more).
       const [{ metric, model }] = predicted;
+      // An enumerable space is verified over all its archs, not only those the search evaluated:
+      // predictions are cheap, and the best arch under the budget may sit where evolution never looked.
+      const candidates =
+        problem.space.enumerable && status !== 'cancelled'
+          ? [...session.records(), ...(await enumerateRecords(problem.space, evaluator))]
+          : session.records();
       const verified = await verifyBest(
         problem,
-        session.records(),
+        candidates,
         metric,
         model,
         req.verification?.maxMeasurements ?? DEFAULT_VERIFICATION_MEASUREMENTS,
+        { cancelled: status === 'cancelled' },
       );
       best = verified.best;
       verification = verified.view;
@@ -123,6 +131,8 @@ export class SearchRunner {
     await this.searches.update(row.id, {
       status: final,
       result: result as unknown as JsonObject,
+      // The verified answer replaces the best by predicted latency that the rounds reported.
+      best: result.best as unknown as JsonObject | null,
       progress: this.progressOf(session),
       finishedAt: new Date(),
     });

@@ -3,8 +3,11 @@ import {
   violation,
   type EvaluationRecord,
   type SearchProblem,
+  type VerificationResult,
   type VerificationStep,
 } from '@tailor/search';
+import type { SearchSpace } from '@tailor/search-spaces';
+import type { MetricEvaluator } from './metric-evaluator';
 import type { CandidateView } from './search-views';
 import type { PredictedDeviceLatency } from './predicted-latency';
 
@@ -33,6 +36,7 @@ export async function verifyBest(
   metric: string,
   model: PredictedDeviceLatency,
   maxMeasurements: number,
+  opts: { cancelled?: boolean } = {},
 ): Promise<{ best: CandidateView | null; view: VerificationView }> {
   const constraint = problem.constraints.find((c) => c.metric === metric && c.max !== undefined);
   const objective = problem.objectives[0];
@@ -41,7 +45,8 @@ export async function verifyBest(
   const eligible = records.filter(
     (r) => r.metrics[objective.metric] !== null && violation(others, r.metrics) === 0,
   );
-  const byKey = new Map(eligible.map((r) => [r.key, r]));
+  const byKey = new Map<string, EvaluationRecord>();
+  for (const r of eligible) if (!byKey.has(r.key)) byKey.set(r.key, r); // the search's own record first
   const candidates = [...byKey.values()].map((r) => ({
     key: r.key,
     score: sign * (r.metrics[objective.metric] as number),
@@ -53,7 +58,8 @@ export async function verifyBest(
   const result = await selectVerified({
     candidates,
     budgetMs,
-    maxMeasurements,
+    // A cancelled search measures nothing more: only latencies already measured can confirm an arch.
+    maxMeasurements: opts.cancelled ? 0 : maxMeasurements,
     predict: (keys) => model.predict(keys),
     measure: (key) => model.measure(key),
     known: model.known(),
@@ -76,11 +82,58 @@ export async function verifyBest(
       calibrationId: model.calibrationId ?? null,
       maxMeasurements,
       measurements: result.measurements,
-      stoppedBecause: result.stoppedBecause,
+      stoppedBecause: opts.cancelled
+        ? 'search cancelled: only latencies already measured on the device were used'
+        : explain(result),
       predictedBest: predictedFeasible
         ? { ...predictedFeasible, predictedMs: byKey.get(predictedFeasible.key)!.metrics[metric] as number }
         : null,
       steps: result.steps,
     },
   };
+}
+
+/** Why verification stopped, saying outright when no arch could be confirmed within the budget. */
+function explain(r: VerificationResult): string {
+  if (r.best) return r.stoppedBecause;
+  switch (r.stoppedBecause) {
+    case 'no candidate can improve':
+      return 'no candidate is likely within the budget by its predicted latency';
+    case 'all candidates measured':
+      return 'all candidates measured; none is within the budget';
+    default:
+      return `${r.stoppedBecause}; none measured within the budget`;
+  }
+}
+
+const ENUMERATION_CHUNK = 2048;
+
+/** Every arch of an enumerable space with its metrics (predicted latency included), as records with seq 0. */
+export async function enumerateRecords(
+  space: SearchSpace,
+  evaluator: MetricEvaluator,
+): Promise<EvaluationRecord[]> {
+  const out: EvaluationRecord[] = [];
+  let chunk: unknown[] = [];
+  const flush = async (): Promise<void> => {
+    const metrics = await evaluator.evaluate(chunk);
+    chunk.forEach((arch, i) =>
+      out.push({
+        seq: 0,
+        key: space.canonical(arch),
+        arch: space.toJSON(arch),
+        metrics: metrics[i],
+        violation: null,
+        feasible: false,
+      }),
+    );
+    chunk = [];
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  for (const arch of space.enumerate()) {
+    chunk.push(arch);
+    if (chunk.length === ENUMERATION_CHUNK) await flush();
+  }
+  if (chunk.length > 0) await flush();
+  return out;
 }
