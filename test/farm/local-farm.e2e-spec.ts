@@ -70,6 +70,33 @@ describe('local farm and reconnection (API as a child process)', () => {
       agents: { online: 1 },
     });
     expect((await measuredOnce(url, deviceId, 1)).counts.succeeded).toBe(1);
+
+    // The shipped fmnist-mbv3 predictor was imported before the API listened ...
+    const predictors = (await api(url).get('/predictors?searchSpace=fmnist-mbv3').expect(200)).body;
+    expect(predictors).toMatchObject([{ version: 1, status: 'succeeded', progress: { imported: {} } }]);
+    // ... and the local device is calibrated against it without anyone asking.
+    const [, calibrationId] = await server.waitFor(
+      new RegExp(`calibrating local device ${deviceId} for fmnist-mbv3 v1 \\(calibration (\\S+)\\)`),
+      30_000,
+    );
+    const calibration = await until(
+      async () => {
+        const list = (await api(url).get(`/devices/${deviceId}/calibrations?searchSpace=fmnist-mbv3`)).body;
+        const c = list.find((x: { id: string }) => x.id === calibrationId);
+        if (c?.status === 'failed') throw new Error(`calibration failed: ${c.error}`);
+        return c?.status === 'succeeded' ? c : undefined;
+      },
+      90_000,
+      'the local calibration',
+    );
+    expect(calibration).toMatchObject({ source: 'farm', predictor: { version: 1 }, samples: 10 });
+    expect(calibration.measurements).toBeGreaterThanOrEqual(20);
+    const predicted = await api(url)
+      .post('/predict/latency')
+      .send({ searchSpace: 'fmnist-mbv3', device: deviceId, archs: [calibration.validationArchs[0]] })
+      .expect(200);
+    expect(predicted.body.predictions[0].ms).toBeGreaterThan(0);
+
     await server.kill('SIGTERM');
     expect(server.output()).toMatch(/shutting down/);
     expect(server.proc.exitCode).toBe(0);

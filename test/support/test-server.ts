@@ -25,14 +25,24 @@ export type AuthedAgent = Record<Method, (path: string) => request.Test>;
  * the process environment is deliberately not read, so these tests never touch CI's databases by accident.
  */
 export async function startTestServer(
-  opts: { env?: Record<string, string>; dataDir?: string; imports?: string[] } = {},
+  opts: {
+    env?: Record<string, string>;
+    dataDir?: string;
+    imports?: string[];
+    /** Import the shipped predictor files at start, as `tailor serve` does. */
+    shippedPredictors?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tailor-e2e-'));
   const config = loadConfig(
     { port: 0, host: '127.0.0.1', dataDir },
     { TAILOR_ADMIN_KEY: TEST_ADMIN_KEY, TAILOR_LOG_LEVEL: 'warn', ...opts.env },
   );
-  const server = await createServer(config, { imports: opts.imports, quiet: true });
+  const server = await createServer(config, {
+    imports: opts.imports,
+    quiet: true,
+    shippedPredictors: opts.shippedPredictors,
+  });
   const http = server.app.getHttpServer();
   const as = (key: string): AuthedAgent => ({
     get: (p) => request(http).get(`/api/v1${p}`).set('Authorization', `Bearer ${key}`),

@@ -4,6 +4,7 @@ import { TailorError } from '@tailor/common';
 import { loadConfig } from '@tailor/config';
 import { runAgentCommand } from '@tailor/device-farm';
 import { openDatabase, startWorker } from '@tailor/engine';
+import { calibrateLocalDevices } from './cli/local-calibration';
 import { startLocalFarm } from './cli/local-farm';
 import { runPredictorCommand } from './cli/predictor-command';
 import { parseArgs, USAGE } from './cli/parse-args';
@@ -32,14 +33,25 @@ async function main(argv: string[]): Promise<void> {
     await startWorker(config);
     return;
   }
-  const server = await createServer(config, { imports: args.imports, shutdownHooks: false });
+  const server = await createServer(config, {
+    imports: args.imports,
+    shutdownHooks: false,
+    shippedPredictors: true,
+  });
   console.log(`Tailor listening on ${server.url} — Swagger UI at ${server.url}/docs`);
   const farm = args.agents ? await startLocalFarm(server, args.agents, config.dataDir) : undefined;
-  if (farm)
+  let stopping = false;
+  if (farm) {
     console.log(
       `local device farm: ${farm.agents.map((a) => `${a.runtime} (${a.threads} thread)`).join(', ')}`,
     );
+    // In the background: the API already listens, and a device that cannot be calibrated is only logged.
+    void calibrateLocalDevices(server.app, farm, {
+      warn: (line) => !stopping && console.error(line),
+    });
+  }
   const stop = async (signal: string) => {
+    stopping = true;
     console.log(`${signal}: shutting down`);
     await farm?.stop();
     await server.close();

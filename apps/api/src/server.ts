@@ -11,6 +11,8 @@ import {
   MetricsService,
   type OpenDatabase,
   openDatabase,
+  PredictorsService,
+  shippedPredictorFiles,
 } from '@tailor/engine';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
@@ -26,6 +28,11 @@ export interface ServerOptions {
    * itself: local agents first (they need the API to hand back their leases), then the app.
    */
   readonly shutdownHooks?: boolean;
+  /**
+   * Import the predictor files Tailor ships (device-farm/data/fmnist-mbv3-predictor.json) for spaces
+   * that have no trained or training predictor yet. `tailor serve` turns this on; the tests opt in.
+   */
+  readonly shippedPredictors?: boolean;
 }
 
 export interface RunningServer {
@@ -124,6 +131,7 @@ async function finishStart(
       `${file}: ${imported.kind} table for ${imported.searchSpace} (${imported.tables.join(', ')})`,
     );
   }
+  if (opts.shippedPredictors) await importShippedPredictors(app);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -137,6 +145,20 @@ async function finishStart(
       await db.close();
     },
   };
+}
+
+/** A shipped file that cannot be imported is logged, not fatal: the API works without it. */
+async function importShippedPredictors(app: INestApplication): Promise<void> {
+  const predictors = app.get(PredictorsService);
+  for (const shipped of shippedPredictorFiles()) {
+    try {
+      await predictors.importShippedIfMissing(shipped.searchSpace, shipped.path);
+    } catch (err) {
+      new Logger('Predictors').warn(
+        `shipped ${shipped.searchSpace} predictor ${shipped.path} not imported: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
 }
 
 async function ensureAdminKey(

@@ -75,7 +75,7 @@ export function parseLatencyTable(
   const infoById = readDeviceInfo(root.deviceInfo, ids, issues);
   const referenceArchIndices = readReferenceIndices(root.hardwareEmbeddingIndex, column, issues);
   const splits = root.splits === undefined ? undefined : readSplits(root.splits, issues);
-  const protocolRanges = readProtocolRanges(root.helpProtocol, column, issues);
+  const protocolRanges = readProtocolRanges(root.helpProtocol, column);
   issues.check();
 
   const factor = UNIT_TO_MS[unit];
@@ -181,19 +181,15 @@ function readReferenceIndices(value: unknown, column: ArchColumn, issues: IssueC
 }
 
 /**
- * HELP's train-pool and query index ranges. They are positions in the file, so they only keep their
- * meaning when no arch was dropped as a duplicate: with duplicates the ranges are refused rather than
- * silently shifted.
+ * HELP's train-pool and query index ranges. They are optional metadata for evaluation: a file cut down
+ * from a HELP file (fewer archs) keeps its original `helpProtocol`, whose ranges then no longer fit, and
+ * that must not make the latencies unusable. Ranges that do not fit the file, or a file that repeats
+ * archs (positions would shift), simply carry no ranges.
  */
-function readProtocolRanges(
-  value: unknown,
-  column: ArchColumn,
-  issues: IssueCollector,
-): ProtocolRanges | undefined {
-  if (value === undefined || value === null) return undefined;
-  const record = requireRecord(value, 'helpProtocol', issues);
+function readProtocolRanges(value: unknown, column: ArchColumn): ProtocolRanges | undefined {
+  if (value === null || typeof value !== 'object' || column.duplicates > 0) return undefined;
+  const record = value as Record<string, unknown>;
   const range = (key: 'trainPoolIndexRange' | 'queryIndexRange'): [number, number] | undefined => {
-    const field = `helpProtocol.${key}`;
     const raw = record[key];
     const ok =
       Array.isArray(raw) &&
@@ -202,24 +198,11 @@ function readProtocolRanges(
       0 <= raw[0] &&
       raw[0] < raw[1] &&
       raw[1] <= column.archsInFile;
-    if (!ok) {
-      issues.add(field, `must be [start, end) with 0 <= start < end <= ${column.archsInFile}`, raw);
-      return undefined;
-    }
-    return [raw[0], raw[1]];
+    return ok ? [raw[0], raw[1]] : undefined;
   };
   const trainPool = range('trainPoolIndexRange');
   const query = range('queryIndexRange');
-  if (!trainPool || !query) return undefined;
-  if (column.duplicates > 0) {
-    issues.add(
-      'helpProtocol',
-      'index ranges cannot be used: the file repeats architectures',
-      column.duplicates,
-    );
-    return undefined;
-  }
-  return { trainPool, query };
+  return trainPool && query ? { trainPool, query } : undefined;
 }
 
 function readSplits(value: unknown, issues: IssueCollector): DeviceSplits {

@@ -21,4 +21,5 @@ export * from './farm/measurement-batches.service';
 export * from './predictors/predictors.service';
 export * from './predictors/predict.service';
 export * from './predictors/predictor-views';
+export * from './predictors/predictor-file';
 export * from './calibrations/calibrations.service';

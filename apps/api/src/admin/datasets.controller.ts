@@ -1,9 +1,8 @@
-import { Controller, Get, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import { TailorError } from '@tailor/common';
+import { Controller, Get, Post, UploadedFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DatasetsService, type Principal } from '@tailor/engine';
 import { AdminOnly, CurrentPrincipal } from '../http/auth';
+import { FileUpload, requireFile } from '../http/file-upload';
 
 export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 
@@ -19,29 +18,13 @@ export class DatasetsController {
    */
   @Post()
   @AdminOnly()
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['file'],
-      properties: { file: { type: 'string', format: 'binary' } },
-    },
-    examples: {
-      latency: { summary: 'curl -F file=@../shared/data/help/nasbench201.json', value: { file: '(binary)' } },
-    },
-  })
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }))
+  @FileUpload(MAX_UPLOAD_BYTES, 'curl -F file=@../shared/data/help/nasbench201.json')
   upload(
     @UploadedFile() file: { buffer: Buffer; originalname: string } | undefined,
     @CurrentPrincipal() who: Principal,
   ) {
-    if (!file)
-      throw new TailorError(
-        'INVALID_ARGUMENT',
-        'is required: send the table as multipart field "file"',
-        'file',
-      );
-    return this.datasets.import(file.buffer, file.originalname || null, who.keyId);
+    const upload = requireFile(file, 'the table');
+    return this.datasets.import(upload.buffer, upload.originalname || null, who.keyId);
   }
 
   /** Imported tables. */

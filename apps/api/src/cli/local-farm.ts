@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { agentCommandArgs } from '@tailor/device-farm';
+import { agentCommandArgs, loadState } from '@tailor/device-farm';
 import { FarmAdminService } from '@tailor/engine';
 import type { RunningServer } from '../server';
 
@@ -14,8 +14,15 @@ export const LOCAL_AGENT_CONFIGS = [
 
 export interface LocalFarm {
   readonly agents: ReadonlyArray<{ runtime: string; threads: number; pid: number | undefined }>;
+  /**
+   * The device agent `index` serves, once it has registered (read from its state dir, where the agent
+   * saves its identity); rejects after `timeoutMs` or when the farm stops.
+   */
+  deviceId(index: number, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
 }
+
+const STATE_POLL_MS = 250;
 
 /**
  * `tailor serve --agents N`: enrolls N agents on this machine and runs them as child processes, so a
@@ -31,7 +38,12 @@ export async function startLocalFarm(
   const configs = Array.from({ length: count }, (_, i) => {
     const base = LOCAL_AGENT_CONFIGS[i % LOCAL_AGENT_CONFIGS.length];
     // Beyond the list, vary the batch so every agent is a distinct device.
-    return { ...base, batch: i < LOCAL_AGENT_CONFIGS.length ? 1 : 16 };
+    const batch = i < LOCAL_AGENT_CONFIGS.length ? 1 : 16;
+    return {
+      ...base,
+      batch,
+      stateDir: join(dataDir, 'agents', `${base.runtime}-t${base.threads}-b${batch}`),
+    };
   });
   const { token } = await server.app
     .get(FarmAdminService)
@@ -56,7 +68,7 @@ export async function startLocalFarm(
           threads: c.threads,
           batch: c.batch,
           name: `local-${c.runtime}-t${c.threads}-b${c.batch}`,
-          stateDir: join(dataDir, 'agents', `${c.runtime}-t${c.threads}-b${c.batch}`),
+          stateDir: c.stateDir,
         }),
       ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
@@ -73,6 +85,26 @@ export async function startLocalFarm(
   configs.forEach((_, i) => spawnAgent(i));
   return {
     agents: configs.map((c, i) => ({ runtime: c.runtime, threads: c.threads, pid: children[i]?.pid })),
+    deviceId: (index, timeoutMs = 120_000) =>
+      new Promise<string>((resolve, reject) => {
+        const started = Date.now();
+        const poll = () => {
+          if (stopping) return reject(new Error('the local farm stopped'));
+          let deviceId: string | undefined;
+          try {
+            deviceId = loadState(configs[index].stateDir)?.deviceId;
+          } catch {
+            // half-written or foreign state: the agent reports it; keep polling until the timeout
+          }
+          if (deviceId) return resolve(deviceId);
+          if (Date.now() - started > timeoutMs)
+            return reject(
+              new Error(`local agent ${index + 1} did not register within ${timeoutMs / 1000} s`),
+            );
+          setTimeout(poll, STATE_POLL_MS).unref();
+        };
+        poll();
+      }),
     async stop() {
       stopping = true;
       await Promise.all(

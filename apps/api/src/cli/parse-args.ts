@@ -19,6 +19,8 @@ export const USAGE = `Usage:
   tailor agent   --server URL --enroll-token T --replay FILE --device NAME      a device-farm agent (see device-farm/README.md)
   tailor predictor evaluate --train FILE [--test FILE] [--devices a,b] [--samples 10] [--seeds 5] [--json]
                  meta-train the latency predictor and evaluate it with HELP's protocol (see README)
+  tailor predictor train --train FILE --out FILE [--steps 3000] [--members 3] [--sources a,b] [--validation c,d] [--seed 0]
+                 meta-train the latency predictor and write it as a predictor file (serve imports the shipped one)
   tailor worker                                                           process search jobs from Redis (needs REDIS_URL and DATABASE_URL)
   tailor migrate [--data-dir ./.tailor]                                   apply database migrations and exit
 Environment: PORT, TAILOR_DATA_DIR, DATABASE_URL, REDIS_URL, TAILOR_ADMIN_KEY, TAILOR_LOG_LEVEL (see README).`;

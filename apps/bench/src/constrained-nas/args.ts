@@ -7,6 +7,8 @@ export interface ConstrainedNasArgs {
   /** Explicit budgets per device (ms); default: the device's latency quartiles. */
   budgets?: Map<string, number[]>;
   maxMeasurements: number;
+  /** Calibration shots besides the 10 reference archs; the rest of the budget goes to verification. */
+  shots: number;
   dataset: string;
   evaluations: number;
   steps?: number;
@@ -15,7 +17,7 @@ export interface ConstrainedNasArgs {
 }
 
 export const USAGE = `Usage: npm run bench:constrained-nas -- --latency FILE --accuracy FILE [--train FILE] [--devices a,b]
-       [--budgets d:ms,…] [--max-measurements 20] [--dataset cifar100] [--evaluations 1000] [--steps N] [--members N] [--json]`;
+       [--budgets d:ms,…] [--max-measurements 20] [--shots 1] [--dataset cifar100] [--evaluations 1000] [--steps N] [--members N] [--json]`;
 
 export function parseArgs(argv: readonly string[]): ConstrainedNasArgs {
   const out: Partial<ConstrainedNasArgs> = {
@@ -44,6 +46,7 @@ export function parseArgs(argv: readonly string[]): ConstrainedNasArgs {
     else if (flag === '--devices') out.devices = value().split(',').filter(Boolean);
     else if (flag === '--budgets') out.budgets = parseBudgets(value());
     else if (flag === '--max-measurements') out.maxMeasurements = int(11);
+    else if (flag === '--shots') out.shots = int(0);
     else if (flag === '--dataset') out.dataset = value();
     else if (flag === '--evaluations') out.evaluations = int(10);
     else if (flag === '--steps') out.steps = int(1);
@@ -52,6 +55,8 @@ export function parseArgs(argv: readonly string[]): ConstrainedNasArgs {
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (!out.latency || !out.accuracy) throw new Error(`--latency and --accuracy are required\n${USAGE}`);
+  if (10 + out.shots! > out.maxMeasurements!)
+    throw new Error(`--shots ${out.shots} leaves nothing to verify with: 10 reference archs + shots must be < --max-measurements`);
   return out as ConstrainedNasArgs;
 }
 

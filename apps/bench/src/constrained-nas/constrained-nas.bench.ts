@@ -74,10 +74,10 @@ async function benchDevice(
   const agent = await startReplayAgent(url, admin, latencyFile, device, workDir);
   const out: TaskResult[] = [];
   try {
-    // The measurement budget: 10 reference archs, then shots, then verification spread over the budgets.
-    const perBudget = 2;
-    const shots = Math.max(0, args.maxMeasurements - 10 - perBudget * budgets.length);
-    const cal = await calibrate(admin, agent.deviceId, tables.searchSpace, shots);
+    // The measurement budget: 10 reference archs and a few shots calibrate; the rest verifies, spread over
+    // the budgets. Verification measurements are where the answer is decided (next to the budget), and
+    // they re-adapt the predictor for the later budgets too, so they are worth more than random shots.
+    const cal = await calibrate(admin, agent.deviceId, tables.searchSpace, args.shots);
     log(
       `${device}: calibrated with ${cal.measurements} measurements (quality ${JSON.stringify(cal.quality ?? {})})`,
     );

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { basename, isAbsolute, relative } from 'node:path';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { invalid, notFound, TailorError } from '@tailor/common';
 import {
@@ -20,6 +22,7 @@ import { JOB_QUEUE, type JobQueue } from '@tailor/queue';
 import { referenceArchs, type SearchSpace } from '@tailor/search-spaces';
 import type { Principal } from '../api-keys/principal';
 import { SearchSpacesService } from '../search-spaces/search-spaces.service';
+import { checkPredictorFile, type PredictorFile } from './predictor-file';
 import { predictorView } from './predictor-views';
 import { buildCorpus, type CorpusDataset, type CorpusPlan, planCorpus } from './table-corpus';
 
@@ -102,6 +105,57 @@ export class PredictorsService implements OnModuleDestroy {
         `validation ${plan.validation.join(', ') || 'none'})`,
     );
     return predictorView(row);
+  }
+
+  /**
+   * Registers a predictor file (`tailor predictor train`) as the space's next, succeeded version.
+   * Checked whole before the write (format, version, known space, weights that load and predict), so
+   * a refused file stores nothing.
+   */
+  async importFile(json: unknown, who: Principal | null, origin = 'a predictor file') {
+    const file = await checkPredictorFile(json, (id, field) => this.spaces.get(id, field));
+    const row = await this.predictors.createSucceeded({
+      searchSpace: file.searchSpace,
+      options: file.options,
+      sourceDevices: file.sources,
+      validationDevices: Object.keys(file.validation),
+      progress: {
+        member: file.options.members ?? file.snapshot.members.length,
+        members: file.options.members ?? file.snapshot.members.length,
+        step: file.options.steps ?? null,
+        steps: file.options.steps ?? null,
+        loss: null,
+        percent: 100,
+        imported: { trainFile: file.trainFile, trainedAt: file.trainedAt },
+      },
+      snapshot: file.snapshot as unknown as JsonObject,
+      validation: file.validation,
+      createdBy: who?.keyId ?? null,
+    });
+    this.log.log(
+      `predictor ${row.searchSpace} v${row.version} imported from ${origin} (trained ${file.trainedAt} on ` +
+        `${file.trainFile.name}; validation Spearman ${JSON.stringify(file.validation)})`,
+    );
+    return predictorView(row);
+  }
+
+  /**
+   * At start: imports a shipped predictor file unless the space already has a predictor that is
+   * trained or training. Returns the imported predictor, or null when none was needed.
+   */
+  async importShippedIfMissing(searchSpace: string, path: string) {
+    const existing = await this.predictors.list(searchSpace);
+    if (existing.some((p) => p.status !== 'failed')) return null;
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(path, 'utf8')) as PredictorFile;
+    } catch (err) {
+      throw invalid('file', `${basename(path)}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if ((json as Partial<PredictorFile> | null)?.searchSpace !== searchSpace)
+      throw invalid('searchSpace', `${basename(path)} is not a ${searchSpace} predictor file`);
+    const shown = relative(process.cwd(), path);
+    return this.importFile(json, null, shown.startsWith('..') || isAbsolute(shown) ? path : shown);
   }
 
   async get(id: string) {

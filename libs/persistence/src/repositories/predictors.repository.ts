@@ -54,15 +54,33 @@ export class PredictorsRepository {
   }
 
   /** Inserts a queued predictor with the space's next version (1 for the first). */
-  async create(p: NewPredictor): Promise<PredictorSummary> {
+  create(p: NewPredictor): Promise<PredictorSummary> {
+    return this.insert(p, null);
+  }
+
+  /**
+   * Inserts a predictor trained elsewhere (a predictor file) as succeeded, with the space's next
+   * version, in one statement: it is never seen queued, so no restart tries to train it.
+   */
+  createSucceeded(
+    p: NewPredictor & { snapshot: JsonObject; validation: Record<string, number> },
+  ): Promise<PredictorSummary> {
+    return this.insert(p, { snapshot: p.snapshot, validation: p.validation });
+  }
+
+  private async insert(
+    p: NewPredictor,
+    trained: { snapshot: JsonObject; validation: Record<string, number> } | null,
+  ): Promise<PredictorSummary> {
     for (let attempt = 1; ; attempt++) {
       const id = randomUUID();
       try {
         await mapDbErrors('predictor', () =>
           this.dataSource.query(
             `INSERT INTO predictors (id, search_space, version, status, options, source_devices,
-                                     validation_devices, progress, created_by)
-             SELECT $1, $2, COALESCE(MAX(version), 0) + 1, 'queued', $3, $4, $5, $6, $7
+                                     validation_devices, progress, created_by, snapshot, validation,
+                                     started_at, finished_at)
+             SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $8, $3, $4, $5, $6, $7, $9, $10, $11, $11
                FROM predictors WHERE search_space = $2`,
             [
               id,
@@ -72,6 +90,10 @@ export class PredictorsRepository {
               JSON.stringify(p.validationDevices),
               JSON.stringify(p.progress),
               p.createdBy,
+              trained ? 'succeeded' : 'queued',
+              trained ? JSON.stringify(trained.snapshot) : null,
+              trained ? JSON.stringify(trained.validation) : null,
+              trained ? new Date() : null,
             ],
           ),
         );
