@@ -55,7 +55,6 @@ export interface TrainingCorpus {
   usable?: readonly number[];
 }
 
-
 /**
  * Meta-trains one member. Episodes follow the test-time protocol: a source device, its reference archs
  * plus `shots` archs of its outlier-filtered pool as support, other archs of the pool as query.

@@ -20,14 +20,22 @@ export async function pretrainBasis(
   opts: { pretrainSteps: number; outerLr: number },
   rng: Rng,
 ): Promise<void> {
-  const scales = sources.map((s) => DeviceScale.fromReferences(referenceIndex.map((i) => Math.exp(s.logMs[i]))));
-  const e = tf.tensor2d(sources.map((s) => hardwareEmbedding(referenceIndex.map((i) => Math.exp(s.logMs[i])))));
+  const scales = sources.map((s) =>
+    DeviceScale.fromReferences(referenceIndex.map((i) => Math.exp(s.logMs[i]))),
+  );
+  const e = tf.tensor2d(
+    sources.map((s) => hardwareEmbedding(referenceIndex.map((i) => Math.exp(s.logMs[i])))),
+  );
   const heads = tf.variable(tf.zeros([sources.length, model.config.basisDim + 1]) as tf.Tensor2D);
-  const basisVars = [...model.vars].filter(([name]) => name.startsWith('hidden') || name.startsWith('basis') || name.startsWith('skip')).map(([, v]) => v);
+  const basisVars = [...model.vars]
+    .filter(([name]) => name.startsWith('hidden') || name.startsWith('basis') || name.startsWith('skip'))
+    .map(([, v]) => v);
   const optimizer = tf.train.adam(opts.outerLr);
   try {
     for (let step = 0; step < opts.pretrainSteps; step++) {
-      const idx = sources.map((s) => sampleWithoutReplacement(s.candidates, Math.min(ARCHS_PER_DEVICE, s.candidates.length), rng));
+      const idx = sources.map((s) =>
+        sampleWithoutReplacement(s.candidates, Math.min(ARCHS_PER_DEVICE, s.candidates.length), rng),
+      );
       const n = Math.min(...idx.map((r) => r.length));
       const rows = idx.map((r) => r.slice(0, n));
       const y = rows.map((r, k) => r.map((i) => scales[k].toTarget(Math.exp(sources[k].logMs[i]))));

@@ -22,6 +22,7 @@ export const USAGE = `Usage: npm run bench:constrained-nas -- --latency FILE --a
 export function parseArgs(argv: readonly string[]): ConstrainedNasArgs {
   const out: Partial<ConstrainedNasArgs> = {
     maxMeasurements: 20,
+    shots: 1,
     dataset: 'cifar100',
     evaluations: 1000,
     json: false,
@@ -55,8 +56,10 @@ export function parseArgs(argv: readonly string[]): ConstrainedNasArgs {
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (!out.latency || !out.accuracy) throw new Error(`--latency and --accuracy are required\n${USAGE}`);
-  if (10 + out.shots! > out.maxMeasurements!)
-    throw new Error(`--shots ${out.shots} leaves nothing to verify with: 10 reference archs + shots must be < --max-measurements`);
+  if (10 + out.shots! >= out.maxMeasurements!)
+    throw new Error(
+      `--shots ${out.shots} leaves nothing to verify with: 10 reference archs + shots must be < --max-measurements`,
+    );
   return out as ConstrainedNasArgs;
 }
 
