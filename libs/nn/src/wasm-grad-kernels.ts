@@ -129,12 +129,18 @@ interface KernelArgs {
   attrs?: unknown;
 }
 
-function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.Tensor {
-  const name = tf.Conv2DBackpropFilter;
+/** The inputs and geometry shared by both filter-gradient kernels, checked. */
+function filterGradInputs(name: string, { inputs, attrs }: KernelArgs, depthwise: boolean) {
   const a = attrs as ConvAttrs & { filterShape: Shape4 };
   const [xInfo, dyInfo] = [need(name, inputs, 'x'), need(name, inputs, 'dy')];
-  const info = convInfoFor(name, xInfo.shape as Shape4, a.filterShape, a, false);
+  const info = convInfoFor(name, xInfo.shape as Shape4, a.filterShape, a, depthwise);
   assertDyShape(name, dyInfo, info);
+  return { xInfo, dyInfo, info };
+}
+
+function conv2DBackpropFilter(args: KernelArgs): tf.Tensor {
+  const { backend } = args;
+  const { xInfo, dyInfo, info } = filterGradInputs(tf.Conv2DBackpropFilter, args, false);
   return tf.tidy(() => {
     const x = asTensor<tf.Tensor4D>(xInfo, backend);
     const dy = asTensor<tf.Tensor4D>(dyInfo, backend);
@@ -145,12 +151,9 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.Tensor
   });
 }
 
-function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.Tensor {
-  const name = tf.DepthwiseConv2dNativeBackpropFilter;
-  const a = attrs as ConvAttrs & { filterShape: Shape4 };
-  const [xInfo, dyInfo] = [need(name, inputs, 'x'), need(name, inputs, 'dy')];
-  const info = convInfoFor(name, xInfo.shape as Shape4, a.filterShape, a, true);
-  assertDyShape(name, dyInfo, info);
+function depthwiseBackpropFilter(args: KernelArgs): tf.Tensor {
+  const { backend } = args;
+  const { xInfo, dyInfo, info } = filterGradInputs(tf.DepthwiseConv2dNativeBackpropFilter, args, true);
   const { batchSize: b, inChannels: c, outChannels, filterHeight: kh, filterWidth: kw } = info;
   const m = outChannels / c;
   return tf.tidy(() => {
