@@ -21,8 +21,10 @@ describe('MeasureExecutor on onnxruntime', () => {
     expect(out.result).toMatchObject({ replayed: false, samples: [expect.any(Number), expect.any(Number)] });
     expect(out.result.samples.every((s) => s > 0)).toBe(true);
     expect(out.result.buildMs).toBeGreaterThan(0);
-    // Sub-millisecond runs fill a 5 ms repeat many times over.
-    expect(out.result.runsPerRepeat?.[0]).toBeGreaterThan(1);
+    // Each repeat lasts at least minRepeatMs (runs × per-run latency), however many runs that took: the
+    // count itself depends on the machine's load, so it is not asserted.
+    const runs = out.result.runsPerRepeat ?? [];
+    out.result.samples.forEach((ms, i) => expect(runs[i] * ms).toBeGreaterThanOrEqual(5 * 0.999));
   }, 30_000);
 
   it('fails a nasbench201 arch that does not parse without retry', async () => {
