@@ -1,3 +1,4 @@
+import type { ProtocolRanges } from '@tailor/datasets';
 import { nearestSource, flopsLinear, scratchMlp, type SupportSet } from './baselines';
 import { indexRange, type PredictorCorpus } from './corpus';
 import {
@@ -11,7 +12,8 @@ import {
 import { scaleFeatures } from './feature-scaler';
 import { protocolSplit } from './help-protocol';
 import type { LatencyPredictor } from './latency-predictor';
-import { scorePredictions, spearman, type PredictionScores } from './metrics';
+import { scorePredictions, type PredictionScores } from './metrics';
+import { protocolSpearman } from './protocol-score';
 
 export interface EvaluationOptions {
   train: PredictorCorpus;
@@ -88,7 +90,7 @@ export async function evaluatePredictor(opts: EvaluationOptions): Promise<Evalua
       Object.fromEntries(
         split.metaValid.map((d) => [
           d,
-          meanSpearman(predictor, train, d, ranges, opts.samples, validationSeeds),
+          protocolSpearman(predictor, train, d, ranges, opts.samples, validationSeeds),
         ]),
       ),
     (p: TrainingProgress) => {
@@ -144,19 +146,25 @@ function evaluateDevice(
   test: PredictorCorpus,
   metaTrain: readonly string[],
   device: string,
-  ranges: { trainPool: [number, number]; query: [number, number] },
+  ranges: ProtocolRanges,
   opts: EvaluationOptions,
   selectedOn: string[],
 ): DeviceResult {
   const latency = test.devices[device];
   // Baselines that read source devices need the source's latency of each test arch: map by arch key.
   const trainIndexOf = new Map(train.archKeys.map((k, i) => [k, i]));
+  const sources = metaTrain.map((id) => ({
+    id,
+    ms: test.archKeys.map((k) => train.devices[id][trainIndexOf.get(k) ?? -1] ?? NaN),
+  }));
   const scaledRows = test.features.map((r) => scaleFeatures(predictor.scaler, r));
   const perSeed: Record<MethodName, PredictionScores>[] = [];
   const nearest: string[] = [];
   const coverage: number[] = [];
+  let queryArchs = 0; // the filtered query range: the same for every seed
   for (let seed = 0; seed < opts.seeds; seed++) {
     const { shots, query } = protocolSplit(latency, ranges, test.referenceIndex, opts.samples, seed);
+    queryArchs = query.length;
     const supportIndex = [...test.referenceIndex, ...shots];
     const support: SupportSet = { index: supportIndex, ms: supportIndex.map((i) => latency[i]) };
     const actual = query.map((i) => latency[i]);
@@ -171,10 +179,6 @@ function evaluateDevice(
     coverage.push(
       estimates.filter((e, k) => e.low <= actual[k] && actual[k] <= e.high).length / query.length,
     );
-    const sources = metaTrain.map((id) => ({
-      id,
-      ms: test.archKeys.map((k) => train.devices[id][trainIndexOf.get(k) ?? -1] ?? NaN),
-    }));
     const near = nearestSource(sources, test.referenceIndex, support, query);
     nearest.push(near.device);
     perSeed.push({
@@ -192,7 +196,7 @@ function evaluateDevice(
   return {
     device,
     selectedOn,
-    queryArchs: protocolSplit(latency, ranges, test.referenceIndex, opts.samples, 0).query.length,
+    queryArchs,
     methods: Object.fromEntries(METHODS.map((k) => [k, meanScores(perSeed.map((s) => s[k]))])) as Record<
       MethodName,
       PredictionScores
@@ -201,33 +205,6 @@ function evaluateDevice(
     nearestSourceDevice: [...new Set(nearest)],
     intervalCoverage: coverage.reduce((a, b) => a + b, 0) / coverage.length,
   };
-}
-
-function meanSpearman(
-  predictor: LatencyPredictor,
-  corpus: PredictorCorpus,
-  device: string,
-  ranges: { trainPool: [number, number]; query: [number, number] },
-  samples: number,
-  seeds: readonly number[],
-): number {
-  const latency = corpus.devices[device];
-  const scores = seeds.map((seed) => {
-    const { shots, query } = protocolSplit(latency, ranges, corpus.referenceIndex, samples, seed);
-    const calibration = predictor.adapt(
-      corpus.referenceIndex.map((i) => latency[i]),
-      shots.map((i) => ({ features: corpus.features[i], ms: latency[i] })),
-    );
-    const est = predictor.predict(
-      calibration,
-      query.map((i) => corpus.features[i]),
-    );
-    return spearman(
-      est.map((e) => e.ms),
-      query.map((i) => latency[i]),
-    );
-  });
-  return scores.reduce((a, b) => a + b, 0) / scores.length;
 }
 
 function meanScores(list: readonly PredictionScores[]): PredictionScores {
@@ -243,10 +220,7 @@ function requireSplits(c: PredictorCorpus): { metaTrain: string[]; metaValid: st
   return c.splits;
 }
 
-function requireRanges(
-  c: PredictorCorpus,
-  which: string,
-): { trainPool: [number, number]; query: [number, number] } {
+function requireRanges(c: PredictorCorpus, which: string): ProtocolRanges {
   if (!c.ranges)
     throw new RangeError(
       `the ${which} file has no helpProtocol with trainPoolIndexRange and queryIndexRange`,

@@ -13,3 +13,4 @@ export * from './evaluate';
 export { ensureTrainingBackend } from './tf-backend';
 export * from './predictor-snapshot';
 export * from './train-predictor';
+export * from './protocol-score';

@@ -7,10 +7,12 @@ import {
   type EnsembleOptions,
   type TrainingProgress,
 } from './ensemble-training';
-import { protocolSplit } from './help-protocol';
 import type { LatencyPredictor } from './latency-predictor';
-import { spearman } from './metrics';
+import { protocolSpearman } from './protocol-score';
 import { snapshotPredictor, type PredictorSnapshot } from './predictor-snapshot';
+
+/** Support draws each validation device is scored on during checkpoint selection. */
+const VALIDATION_SEEDS = [9001, 9002, 9003];
 
 export interface TrainPredictorInput {
   corpus: PredictorCorpus;
@@ -50,7 +52,7 @@ export async function trainPredictor(input: TrainPredictorInput): Promise<Traine
   };
   const score = (p: LatencyPredictor): Record<string, number> =>
     Object.fromEntries(
-      input.validation.map((d) => [d, validationSpearman(p, corpus, d, ranges, opts.shots)]),
+      input.validation.map((d) => [d, protocolSpearman(p, corpus, d, ranges, opts.shots, VALIDATION_SEEDS)]),
     );
   const trained = await trainEnsemble(
     {
@@ -84,30 +86,4 @@ export async function trainPredictor(input: TrainPredictorInput): Promise<Traine
   } finally {
     predictor.dispose();
   }
-}
-
-function validationSpearman(
-  predictor: LatencyPredictor,
-  corpus: PredictorCorpus,
-  device: string,
-  ranges: { trainPool: [number, number]; query: [number, number] },
-  shots: number,
-): number {
-  const latency = corpus.devices[device];
-  const scores = [9001, 9002, 9003].map((seed) => {
-    const split = protocolSplit(latency, ranges, corpus.referenceIndex, shots, seed);
-    const cal = predictor.adapt(
-      corpus.referenceIndex.map((i) => latency[i]),
-      split.shots.map((i) => ({ features: corpus.features[i], ms: latency[i] })),
-    );
-    const est = predictor.predict(
-      cal,
-      split.query.map((i) => corpus.features[i]),
-    );
-    return spearman(
-      est.map((e) => e.ms),
-      split.query.map((i) => latency[i]),
-    );
-  });
-  return scores.reduce((a, b) => a + b, 0) / scores.length;
 }

@@ -1,5 +1,6 @@
 import { invalid, TailorError } from '@tailor/common';
 import { archFeatures, type PredictorCorpus } from '@tailor/predictors';
+import type { ProtocolRanges } from '@tailor/datasets';
 import type { SearchSpace } from '@tailor/search-spaces';
 
 /** What the corpus needs of an imported latency file. */
@@ -8,7 +9,7 @@ export interface CorpusDataset {
   archKeys: string[];
   referenceArchKeys: string[] | null;
   splits: { metaTrain: string[]; metaValid: string[] } | null;
-  protocolRanges: { trainPool: [number, number]; query: [number, number] } | null;
+  protocolRanges: ProtocolRanges | null;
   createdAt: Date;
 }
 
@@ -31,7 +32,7 @@ export interface CorpusPlan {
   archKeys: string[];
   referenceKeys: string[];
   /** HELP's protocol ranges, kept only when every device's table comes from the same file. */
-  ranges?: { trainPool: [number, number]; query: [number, number] };
+  ranges?: ProtocolRanges;
 }
 
 /** Below this many shared archs, episodes (10 shots + 64 query archs of the filtered pool) cannot be drawn. */
