@@ -1,9 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Agent, runAgentCommand } from '@tailor/device-farm';
 import { defaultSearchSpacesDir, SearchSpaceRegistry } from '@tailor/search-spaces';
-import { enrollmentToken } from '../support/fake-agent';
+import { startReplayAgent } from '../support/replay-agent';
 import { FBNET_LATENCY, NB201_LATENCY } from '../support/shared-data';
 import { startTestServer, type TestServer, waitForJob } from '../support/test-server';
 
@@ -11,41 +10,6 @@ jest.setTimeout(600_000);
 
 const nb = SearchSpaceRegistry.load(defaultSearchSpacesDir()).get('nasbench201');
 const file = JSON.parse(readFileSync(NB201_LATENCY, 'utf8'));
-
-/** A replay agent (device-farm/README.md) run in this process, answering from a HELP table. */
-async function startReplayAgent(t: TestServer, dir: string, replay: string, device: string) {
-  let agent: Agent | undefined;
-  let out = '';
-  const io = { write: (s: string) => (out += s) };
-  const exit = runAgentCommand(
-    [
-      '--server',
-      t.url,
-      '--enroll-token',
-      await enrollmentToken(t, 1),
-      '--state-dir',
-      join(dir, device),
-      '--replay',
-      replay,
-      '--device',
-      device,
-    ],
-    { stdout: io, stderr: io, signals: false, leaseWaitSec: 1, onAgent: (a) => (agent = a) },
-  );
-  const stop = async () => {
-    await agent?.stop();
-    return exit;
-  };
-  // Registered (its device exists) once it says so.
-  for (const deadline = Date.now() + 60_000; !/serving device \S+/.test(out);) {
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`replay agent did not start:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { stop, deviceId: /serving device (\S+)/.exec(out)![1] };
-}
 
 describe('calibrating a farm device (replay agents)', () => {
   let t: TestServer;

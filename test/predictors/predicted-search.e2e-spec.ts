@@ -1,9 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Agent, runAgentCommand } from '@tailor/device-farm';
 import { defaultSearchSpacesDir, SearchSpaceRegistry } from '@tailor/search-spaces';
-import { enrollmentToken } from '../support/fake-agent';
+import { type InProcessReplayAgent, startReplayAgent } from '../support/replay-agent';
 import { NB201_ACCURACY, NB201_LATENCY } from '../support/shared-data';
 import { startTestServer, type TestServer, waitForJob, waitForSearch } from '../support/test-server';
 
@@ -42,40 +41,6 @@ function oracle(budgetMs: number) {
   return best;
 }
 
-/** A replay agent (device-farm/README.md) run in this process, answering from a HELP table. */
-async function startReplayAgent(t: TestServer, dir: string, device: string) {
-  let agent: Agent | undefined;
-  let out = '';
-  const io = { write: (s: string) => (out += s) };
-  const exit = runAgentCommand(
-    [
-      '--server',
-      t.url,
-      '--enroll-token',
-      await enrollmentToken(t, 1),
-      '--state-dir',
-      join(dir, device),
-      '--replay',
-      NB201_LATENCY,
-      '--device',
-      device,
-    ],
-    { stdout: io, stderr: io, signals: false, leaseWaitSec: 1, onAgent: (a) => (agent = a) },
-  );
-  const stop = async () => {
-    await agent?.stop();
-    return exit;
-  };
-  for (const deadline = Date.now() + 60_000; !/serving device \S+/.test(out);) {
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`replay agent did not start:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { stop, deviceId: /serving device (\S+)/.exec(out)![1] };
-}
-
 interface Step {
   key: string;
   score: number;
@@ -112,7 +77,7 @@ interface PredictedResult {
 
 describe('a search on a farm device without a table (predicted latency, verified on the device)', () => {
   let t: TestServer;
-  let agent: { stop(): Promise<number>; deviceId: string } | undefined;
+  let agent: InProcessReplayAgent | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'tailor-predicted-search-'));
   /** Every arch measured on the device so far (calibration and verification). */
   const measuredKeys = new Set<string>();
@@ -174,7 +139,7 @@ describe('a search on a farm device without a table (predicted latency, verified
       .expect(202);
     const trained = (await waitForJob(t.admin(), `/predictors/${created.body.id}`)).body;
     expect(trained).toMatchObject({ status: 'succeeded', sourceDevices: latencyFile.splits.metaTrain });
-    agent = await startReplayAgent(t, dir, RECORDED);
+    agent = await startReplayAgent(t, dir, NB201_LATENCY, RECORDED);
     expect(agent.deviceId).toBe(DEVICE);
   }, 240_000);
   afterAll(async () => {
