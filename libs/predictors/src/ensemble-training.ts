@@ -14,13 +14,11 @@ export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = {
   members: 3,
   steps: 3000,
   outerLr: 1e-3,
-  rankWeight: 0,
   validateEvery: 250,
   shots: 10,
   queryPerEpisode: 64,
   episodesPerStep: 8,
   mixProbability: 0.5,
-  pretrainSteps: 0,
   seed: 0,
   model: DEFAULT_MODEL_CONFIG,
 };

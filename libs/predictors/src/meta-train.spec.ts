@@ -70,14 +70,12 @@ describe('Meta-SGD meta-training on a toy family of devices', () => {
       {
         steps: 300,
         outerLr: 3e-3,
-        rankWeight: 0,
         validateEvery: 300,
         seed: 3,
         shots: 10,
         queryPerEpisode: 32,
         episodesPerStep: 8,
         mixProbability: 0.5,
-        pretrainSteps: 0,
       },
       (m) => score(m),
     );

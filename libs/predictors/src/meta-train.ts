@@ -1,7 +1,6 @@
 import { Rng } from '@tailor/common';
 import { prepareSource, sampleEpisodes, type EpisodeBatch } from './episodes';
 import { MetaSgdModel, type MetaModelConfig, type WeightMap } from './meta-sgd-model';
-import { pretrainBasis } from './pretrain-basis';
 import { tf } from './tf-backend';
 
 /** A source device of meta-training: its latency (ms) for archs of the corpus; NaN where unknown. */
@@ -28,16 +27,8 @@ export interface EpisodeSettings {
 export interface MetaTrainOptions extends EpisodeSettings {
   steps: number;
   outerLr: number;
-  /** Weight of the pairwise ranking term of the outer loss (0 = squared error only). */
-  rankWeight: number;
   validateEvery: number;
   seed: number;
-  /**
-   * Steps of plain multi-device regression before meta-training: the basis with one free head per source
-   * device, on large batches of every source's archs. It gets the arch representation right quickly
-   * (what few-shot episodes learn slowly); meta-training then learns to adapt on top of it.
-   */
-  pretrainSteps: number;
 }
 
 export interface Checkpoint<S> {
@@ -75,15 +66,9 @@ export async function metaTrainMember<S>(
   const varList = [...model.vars.values()];
   const checkpoints: Checkpoint<S>[] = [];
   try {
-    if (opts.pretrainSteps > 0)
-      await pretrainBasis(model, features, prepared, corpus.referenceIndex, opts, rng);
     for (let step = 1; step <= opts.steps; step++) {
       const batch = sampleEpisodes(prepared, corpus.referenceIndex, opts, rng);
-      const cost = optimizer.minimize(
-        () => episodeLoss(model, features, batch, opts.rankWeight),
-        true,
-        varList,
-      ) as tf.Scalar;
+      const cost = optimizer.minimize(() => episodeLoss(model, features, batch), true, varList) as tf.Scalar;
       const loss = (await cost.data())[0];
       cost.dispose();
       if (onStep) await onStep(step, loss);
@@ -97,30 +82,14 @@ export async function metaTrainMember<S>(
   return checkpoints;
 }
 
-function episodeLoss(
-  model: MetaSgdModel,
-  features: tf.Tensor,
-  batch: EpisodeBatch,
-  rankWeight: number,
-): tf.Scalar {
+/** The outer loss: squared error on the query archs after adapting on the support set. */
+function episodeLoss(model: MetaSgdModel, features: tf.Tensor, batch: EpisodeBatch): tf.Scalar {
   const e = tf.tensor2d(batch.embeddings);
   const xs = tf.gather(features, tf.tensor2d(batch.support, undefined, 'int32')) as tf.Tensor3D;
   const xq = tf.gather(features, tf.tensor2d(batch.query, undefined, 'int32')) as tf.Tensor3D;
   const head = model.adaptHead(model.basis(xs, e), tf.tensor2d(batch.ys), e);
   const pred = model.applyHead(model.basis(xq, e), head);
-  const yq = tf.tensor2d(batch.yq);
-  const mse = tf.mean(tf.square(tf.sub(pred, yq)));
-  if (rankWeight === 0) return mse as tf.Scalar;
-  return tf.add(mse, tf.mul(pairwiseRankLoss(pred, yq), rankWeight)) as tf.Scalar;
-}
-
-/** Logistic loss on every ordered pair of an episode's query archs whose true latencies differ. */
-function pairwiseRankLoss(pred: tf.Tensor2D, truth: tf.Tensor2D): tf.Scalar {
-  const dp = tf.sub(tf.expandDims(pred, 2), tf.expandDims(pred, 1));
-  const sign = tf.sign(tf.sub(tf.expandDims(truth, 2), tf.expandDims(truth, 1)));
-  const weight = tf.abs(sign);
-  const losses = tf.mul(tf.softplus(tf.neg(tf.mul(tf.mul(dp, sign), 4))), weight);
-  return tf.div(tf.sum(losses), tf.maximum(tf.sum(weight), 1)) as tf.Scalar;
+  return tf.mean(tf.square(tf.sub(pred, tf.tensor2d(batch.yq)))) as tf.Scalar;
 }
 
 export type { MetaModelConfig };
