@@ -1,11 +1,14 @@
-/** Small helpers shared by the farm benchmark parts: progress logging, percentiles, tables. */
+/** Small helpers shared by the benchmarks: progress logging, percentiles, tables. */
+import * as path from 'node:path';
 import { quantileSorted } from '@tailor/common';
 
 const t0 = Date.now();
+/** `bench:farm`, `bench:constrained-nas`, …: named after the entry script (`<name>.bench.js`). */
+const label = `bench:${path.basename(process.argv[1] ?? 'bench', '.js').replace(/\.bench$/, '')}`;
 
 /** Progress goes to stderr so stdout holds only the tables (and can be redirected to a file). */
 export function log(message: string): void {
-  process.stderr.write(`[bench:farm +${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}\n`);
+  process.stderr.write(`[${label} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}\n`);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
