@@ -14,6 +14,9 @@ const aliases = {
 };
 const shared = {
   testEnvironment: 'node',
+  // CI runs every suite in band on a 2-core machine right after e2e suites that spawn servers and train
+  // predictors; jest's 5 s default then timed out fast tests (agent, Bull retries) that take < 1 s alone.
+  testTimeout: 30_000,
   moduleNameMapper: aliases,
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],

@@ -35,10 +35,6 @@ function fakeExecutor(hang = false): TaskExecutor & { seen: string[] } {
   };
 }
 
-// Jest's 5 s default covered these with little room: in CI they run right after e2e suites whose child
-// processes may still be winding down, and the first test (cold module init) once took longer.
-jest.setTimeout(20_000);
-
 describe('Agent against a fake farm server', () => {
   let farm: FakeFarm;
   let dir: string;
