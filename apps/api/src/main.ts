@@ -7,6 +7,7 @@ import { openDatabase, startWorker } from '@tailor/engine';
 import { calibrateLocalDevices } from './cli/local-calibration';
 import { startLocalFarm } from './cli/local-farm';
 import { runPredictorCommand } from './cli/predictor-command';
+import { runSupernetCommand } from './cli/supernet-command';
 import { parseArgs, USAGE } from './cli/parse-args';
 import { createServer } from './server';
 
@@ -20,6 +21,10 @@ async function main(argv: string[]): Promise<void> {
   }
   if (args.command === 'predictor') {
     process.exitCode = await runPredictorCommand(args.rest ?? []);
+    return;
+  }
+  if (args.command === 'supernet') {
+    process.exitCode = await runSupernetCommand(args.rest ?? []);
     return;
   }
   const config = loadConfig({ port: args.port, dataDir: args.dataDir });

@@ -1,7 +1,7 @@
 import { TailorError } from '@tailor/common';
 
 export interface CliArgs {
-  command: 'serve' | 'worker' | 'migrate' | 'agent' | 'predictor' | 'help';
+  command: 'serve' | 'worker' | 'migrate' | 'agent' | 'predictor' | 'supernet' | 'help';
   port?: number;
   /** serve: local agents to start as child processes (0 = none). */
   agents?: number;
@@ -21,11 +21,13 @@ export const USAGE = `Usage:
                  meta-train the latency predictor and evaluate it with HELP's protocol (see README)
   tailor predictor train --train FILE --out FILE [--steps 3000] [--members 3] [--sources a,b] [--validation c,d] [--seed 0]
                  meta-train the latency predictor and write it as a predictor file (serve imports the shipped one)
+  tailor supernet train --out DIR [--epochs 4,1,1,2] [--images-per-epoch N] [--batch 64] [--seed 1] [--data DIR]
+                 train an elastic supernet by progressive shrinking on Fashion-MNIST (resumable; see README)
   tailor worker                                                           process search jobs from Redis (needs REDIS_URL and DATABASE_URL)
   tailor migrate [--data-dir ./.tailor]                                   apply database migrations and exit
 Environment: PORT, TAILOR_DATA_DIR, DATABASE_URL, REDIS_URL, TAILOR_ADMIN_KEY, TAILOR_LOG_LEVEL (see README).`;
 
-const COMMANDS = ['serve', 'worker', 'migrate', 'agent', 'predictor', 'help'] as const;
+const COMMANDS = ['serve', 'worker', 'migrate', 'agent', 'predictor', 'supernet', 'help'] as const;
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { command: 'serve', imports: [] };
@@ -36,7 +38,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     args.command = argv[0] as CliArgs['command'];
     i = 1;
   }
-  if (args.command === 'agent' || args.command === 'predictor') return { ...args, rest: argv.slice(1) };
+  if (args.command === 'agent' || args.command === 'predictor' || args.command === 'supernet')
+    return { ...args, rest: argv.slice(1) };
   const value = (flag: string): string => {
     const v = argv[++i];
     if (v === undefined || v.startsWith('--'))

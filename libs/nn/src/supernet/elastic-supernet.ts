@@ -21,8 +21,17 @@ export class ElasticSupernet<A> {
     this.slotsPerStage = Math.max(...space.spec.depths);
   }
 
-  static create<A>(space: ElasticSpace<A>, seed: number): ElasticSupernet<A> {
-    return new ElasticSupernet(space, createSupernetParams(space.spec, seed, `supernet${instances++}`));
+  /** `trainable: false` for a frozen copy (the distillation teacher), which optimizers must not see. */
+  static create<A>(space: ElasticSpace<A>, seed: number, trainable = true): ElasticSupernet<A> {
+    return new ElasticSupernet(
+      space,
+      createSupernetParams(space.spec, seed, `supernet${instances++}`, trainable),
+    );
+  }
+
+  /** Copies every weight of `other` (same space) into this supernet. */
+  copyFrom(other: ElasticSupernet<A>): void {
+    for (const [name, v] of this.params.byName) v.assign(other.params.byName.get(name)!);
   }
 
   get variables(): ReadonlyMap<string, tf.Variable> {

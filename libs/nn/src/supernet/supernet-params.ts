@@ -84,11 +84,16 @@ export function smallestGenes(spec: ElasticNetSpec): ElasticArch {
  * transforms = identity, as in OFA). `prefix` keeps tfjs's global variable names apart when two supernets live in one process (student
  * and teacher); logical names (`byName`) do not carry it.
  */
-export function createSupernetParams(spec: ElasticNetSpec, seed: number, prefix: string): SupernetParams {
+export function createSupernetParams(
+  spec: ElasticNetSpec,
+  seed: number,
+  prefix: string,
+  trainable = true,
+): SupernetParams {
   const byName = new Map<string, tf.Variable>();
   let counter = seed;
   const variable = (name: string, init: tf.Tensor): tf.Variable => {
-    const v = tf.variable(init, true, `${prefix}/${name}`);
+    const v = tf.variable(init, trainable, `${prefix}/${name}`);
     init.dispose();
     byName.set(name, v);
     return v;
