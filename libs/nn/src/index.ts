@@ -17,3 +17,4 @@ export * from './supernet/progressive-shrinking';
 export * from './supernet/subnet-graph';
 export * from './supernet/supernet-checkpoint';
 export { archFromGenes, largestGenes, smallestGenes } from './supernet/supernet-params';
+export * from './supernet/subnet-scoring';

@@ -1,95 +1,28 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TailorError } from '@tailor/common';
+import { Rng, TailorError } from '@tailor/common';
 import {
-  DEFAULT_TRAINING,
-  PHASES,
-  type TrainingConfig,
   type TrainingProgress,
+  WEIGHTS_FILE,
+  archFromGenes,
+  evaluateRecalibrated,
+  largestGenes,
   loadFashionMnist,
+  loadSupernet,
   registerWasmGradKernels,
+  sampleDistinct,
+  scoreSubnets,
+  smallestGenes,
   trainSupernet,
 } from '@tailor/nn';
 import { ensureTrainingBackend } from '@tailor/predictors';
 import { type ElasticSpace, SearchSpaceRegistry, defaultSearchSpacesDir } from '@tailor/search-spaces';
+import { type EvaluateArgs, type ScoreArgs, type TrainArgs, parseSupernetArgs } from './supernet-args';
 
-export const SUPERNET_USAGE = `Usage:
-  tailor supernet train --out DIR [--space fmnist-mbv3] [--data DIR] [--epochs 4,1,1,2] [--images-per-epoch N]
-                        [--batch 64] [--seed 1] [--validation-images 2000]
-  Trains an elastic supernet by progressive shrinking (full → kernel → depth → expand) on Fashion-MNIST
-  (--data: the IDX folder, default /usr/share/datasets/fashion-mnist). Checkpoints into DIR every epoch
-  and every 50 steps; run the same command again to resume where it stopped (the checkpoint's settings win).
-  Progress lines go to stdout and to DIR/training.log.`;
-
-export interface SupernetTrainArgs {
-  readonly out: string;
-  readonly space: string;
-  readonly data?: string;
-  readonly config: TrainingConfig;
-}
-
-export function parseSupernetArgs(argv: readonly string[]): SupernetTrainArgs {
-  if (argv[0] !== 'train') {
-    throw new TailorError(
-      'INVALID_ARGUMENT',
-      `unknown supernet command "${argv[0] ?? ''}"\n${SUPERNET_USAGE}`,
-      'command',
-    );
-  }
-  let out: string | undefined;
-  let space = 'fmnist-mbv3';
-  let data: string | undefined;
-  let config: TrainingConfig = DEFAULT_TRAINING;
-  for (let i = 1; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--'))
-        throw new TailorError('INVALID_ARGUMENT', 'needs a value', flag);
-      return v;
-    };
-    const int = (raw: string, min: number, max: number): number => {
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        throw new TailorError(
-          'INVALID_ARGUMENT',
-          `must be an integer in [${min}, ${max}], got "${raw}"`,
-          flag,
-        );
-      }
-      return n;
-    };
-    if (flag === '--out') out = value();
-    else if (flag === '--space') space = value();
-    else if (flag === '--data') data = value();
-    else if (flag === '--seed') config = { ...config, seed: int(value(), 0, 1_000_000) };
-    else if (flag === '--batch') config = { ...config, batchSize: int(value(), 1, 4096) };
-    else if (flag === '--images-per-epoch')
-      config = { ...config, imagesPerEpoch: int(value(), 1, 10_000_000) };
-    else if (flag === '--validation-images')
-      config = { ...config, validationImages: int(value(), 1, 10_000_000) };
-    else if (flag === '--epochs') {
-      const epochs = value().split(',');
-      if (epochs.length !== PHASES.length) {
-        throw new TailorError(
-          'INVALID_ARGUMENT',
-          `needs ${PHASES.length} counts (${PHASES.join(',')}), 0 to skip a phase`,
-          flag,
-        );
-      }
-      const counts = epochs.map((e) => int(e, 0, 1000));
-      const phases = DEFAULT_TRAINING.phases
-        .map((p) => ({ ...p, epochs: counts[PHASES.indexOf(p.phase)] }))
-        .filter((p) => p.epochs > 0);
-      config = { ...config, phases };
-    } else throw new TailorError('INVALID_ARGUMENT', `unknown option "${flag}"\n${SUPERNET_USAGE}`, flag);
-  }
-  if (!out) throw new TailorError('INVALID_ARGUMENT', `--out DIR is required\n${SUPERNET_USAGE}`, '--out');
-  return { out, space, data, config };
-}
+export const SUBNET_SCORES_FORMAT = 'tailor-subnet-scores';
 
 export function formatProgress(p: TrainingProgress): string {
-  const at = `${p.phase} (phase ${p.phaseIndex + 1}/${p.phases}) epoch ${p.epoch + 1}/${p.epochs}`;
   if (p.epochRecord) {
     const r = p.epochRecord;
     return (
@@ -98,14 +31,31 @@ export function formatProgress(p: TrainingProgress): string {
       `${r.images} images in ${r.seconds.toFixed(0)} s`
     );
   }
+  const at = `${p.phase} (phase ${p.phaseIndex + 1}/${p.phases}) epoch ${p.epoch + 1}/${p.epochs}`;
   return `${at} step ${p.step}/${p.steps}: loss ${p.loss.toFixed(4)}, lr ${p.learningRate.toFixed(4)}, ${p.imagesPerSecond.toFixed(1)} images/s`;
 }
 
-export async function runSupernetCommand(argv: readonly string[]): Promise<number> {
-  const args = parseSupernetArgs(argv);
-  const space = SearchSpaceRegistry.load(defaultSearchSpacesDir()).get(args.space) as ElasticSpace<unknown>;
+function elasticSpace(id: string): ElasticSpace<unknown> {
+  const space = SearchSpaceRegistry.load(defaultSearchSpacesDir()).get(id) as ElasticSpace<unknown>;
   if (!('spec' in space))
-    throw new TailorError('INVALID_ARGUMENT', `${args.space} is not an elastic space`, '--space');
+    throw new TailorError('INVALID_ARGUMENT', `${id} is not an elastic space`, '--space');
+  return space;
+}
+
+/** SIGINT/SIGTERM set a flag that the long loops poll, so they can checkpoint and stop cleanly. */
+function stopFlag(say: (line: string) => void): () => boolean {
+  let stop = false;
+  const onSignal = (): void => {
+    stop = true;
+    say('signal: stopping after the current step');
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => stop;
+}
+
+async function train(args: TrainArgs): Promise<number> {
+  const space = elasticSpace(args.space);
   const backend = await ensureTrainingBackend();
   registerWasmGradKernels();
   const data = loadFashionMnist({ dataDir: args.data });
@@ -119,20 +69,13 @@ export async function runSupernetCommand(argv: readonly string[]): Promise<numbe
   say(
     `supernet train ${args.space} on ${backend}: ${data.train.count} train / ${data.validation.count} validation images → ${args.out}`,
   );
-  let stop = false;
-  const onSignal = (): void => {
-    stop = true;
-    say('signal: saving a checkpoint and stopping');
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const result = await trainSupernet({
     space,
     data,
     dir: args.out,
     config: args.config,
     onProgress: (p) => say(formatProgress(p)),
-    shouldStop: () => stop,
+    shouldStop: stopFlag(say),
     progressEverySteps: 10,
     checkpointEverySteps: 50,
   });
@@ -143,4 +86,74 @@ export async function runSupernetCommand(argv: readonly string[]): Promise<numbe
       : `done in ${result.state.seconds.toFixed(0)} s of training`,
   );
   return 0;
+}
+
+async function score(args: ScoreArgs): Promise<number> {
+  const space = elasticSpace(args.space);
+  await ensureTrainingBackend();
+  const data = loadFashionMnist({ dataDir: args.data });
+  const net = loadSupernet(space, args.checkpoint);
+  const corners = [largestGenes, smallestGenes].map((g) => archFromGenes(space, g(space.spec)));
+  const cornerKeys = new Set(corners.map((a) => space.canonical(a)));
+  const sampled = sampleDistinct(space, args.samples, Rng.fromSeed(args.seed)).filter(
+    (a) => !cornerKeys.has(space.canonical(a)),
+  );
+  const archs = [...corners, ...sampled].slice(0, args.samples);
+  const started = Date.now();
+  const shouldStop = stopFlag((line) => console.error(line));
+  const subnets = await scoreSubnets(net, archs, data, data.validation, {
+    calibrationImages: args.calibrationImages,
+    limit: args.validationImages,
+    seed: args.seed,
+    shouldStop,
+    onProgress: (done, total) => {
+      if (done % 10 === 0 || done === total) {
+        const rate = done / ((Date.now() - started) / 1000);
+        console.error(`scored ${done}/${total} subnets (${rate.toFixed(2)}/s)`);
+      }
+    },
+  });
+  const weights = fs.readFileSync(path.join(args.checkpoint, WEIGHTS_FILE));
+  const file = {
+    format: SUBNET_SCORES_FORMAT,
+    version: 1,
+    spaceId: space.id,
+    supernet: {
+      dir: path.resolve(args.checkpoint),
+      sha256: createHash('sha256').update(weights).digest('hex'),
+    },
+    split: 'validation',
+    images: args.validationImages ?? data.validation.count,
+    calibrationImages: args.calibrationImages,
+    seed: args.seed,
+    seconds: (Date.now() - started) / 1000,
+    complete: subnets.length === archs.length,
+    subnets,
+  };
+  fs.writeFileSync(args.out, `${JSON.stringify(file, null, 1)}\n`);
+  console.log(`wrote ${subnets.length} scored subnets to ${args.out} in ${file.seconds.toFixed(0)} s`);
+  net.dispose();
+  return 0;
+}
+
+async function evaluate(args: EvaluateArgs): Promise<number> {
+  const space = elasticSpace(args.space);
+  await ensureTrainingBackend();
+  const data = loadFashionMnist({ dataDir: args.data });
+  const arch = space.parse(args.arch, '--arch');
+  const net = loadSupernet(space, args.checkpoint);
+  const r = evaluateRecalibrated(net, arch, data.train, data[args.split]);
+  console.log(
+    `${space.canonical(arch)}: ${args.split} accuracy ${(100 * r.accuracy).toFixed(2)} % (loss ${r.loss.toFixed(4)}, ${r.count} images), ` +
+      `${space.flops(arch).toFixed(2)} MMACs, ${(space.params(arch) * 1e6).toFixed(0)} params`,
+  );
+  net.dispose();
+  return 0;
+}
+
+export async function runSupernetCommand(argv: readonly string[]): Promise<number> {
+  const args = parseSupernetArgs(argv);
+  if (args.command === 'train') return train(args);
+  if (args.command === 'score') return score(args);
+  return evaluate(args);
 }
