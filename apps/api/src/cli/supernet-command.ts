@@ -142,7 +142,7 @@ async function evaluate(args: EvaluateArgs): Promise<number> {
   const data = loadFashionMnist({ dataDir: args.data });
   const arch = space.parse(args.arch, '--arch');
   const net = loadSupernet(space, args.checkpoint);
-  const r = evaluateRecalibrated(net, arch, data.train, data[args.split]);
+  const r = await evaluateRecalibrated(net, arch, data.train, data[args.split]);
   console.log(
     `${space.canonical(arch)}: ${args.split} accuracy ${(100 * r.accuracy).toFixed(2)} % (loss ${r.loss.toFixed(4)}, ${r.count} images), ` +
       `${space.flops(arch).toFixed(2)} MMACs, ${(space.params(arch) * 1e6).toFixed(0)} params`,

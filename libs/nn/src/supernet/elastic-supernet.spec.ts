@@ -8,6 +8,7 @@ import { calibrateBatchNorm, evaluateSubnet } from './bn-calibration';
 import { elasticKernel } from './elastic-ops';
 import { ElasticSupernet } from './elastic-supernet';
 import { extractSubnet } from './subnet-graph';
+import { evaluateRecalibrated } from './subnet-scoring';
 import { archFromGenes, largestGenes, smallestGenes } from './supernet-params';
 
 const space = loadSpaces().get('fmnist-mbv3') as ElasticSpace<FmnistArch>;
@@ -136,5 +137,20 @@ describe('ElasticSupernet (fmnist-mbv3)', () => {
     expect(maxDiff / scale).toBeLessThan(1e-5);
     expect(result.maxAbs / scale).toBeLessThan(1e-5);
     expect(graph.arch).toBe(space.canonical(arch));
+  });
+});
+
+describe('subnet scoring', () => {
+  it('onnxruntime scores a recalibrated subnet exactly as the supernet does', async () => {
+    const train = randomImages(64, 21);
+    const set = randomImages(40, 22);
+    const viaOnnx = await evaluateRecalibrated(net, mixed, train, set, { calibrationImages: 64 });
+    const viaTfjs = await evaluateRecalibrated(net, mixed, train, set, {
+      calibrationImages: 64,
+      engine: 'tfjs',
+    });
+    expect(viaOnnx.count).toBe(40);
+    expect(viaOnnx.accuracy).toBe(viaTfjs.accuracy);
+    expect(viaOnnx.loss).toBeCloseTo(viaTfjs.loss, 4);
   });
 });
