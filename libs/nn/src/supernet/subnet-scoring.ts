@@ -65,18 +65,48 @@ export async function scoreSubnets<A>(
   return out;
 }
 
-export function evaluateRecalibrated<A>(
+export async function evaluateRecalibrated<A>(
   net: ElasticSupernet<A>,
   arch: A,
   train: ImageSet,
   set: ImageSet,
   opts: ScoringOptions = {},
-): EvaluationResult {
+): Promise<EvaluationResult> {
   const stats = calibrateBatchNorm(net, arch, train, {
     images: opts.calibrationImages ?? 2000,
     seed: opts.seed ?? 0,
   });
-  return evaluateSubnet(net, arch, stats, set, { limit: opts.limit });
+  if (opts.engine === 'tfjs') return evaluateSubnet(net, arch, stats, set, { limit: opts.limit });
+  return evaluateOnnx(net, arch, stats, set, opts.limit);
+}
+
+/** Accuracy and mean cross-entropy of the exported subnet under onnxruntime. */
+export async function evaluateOnnx<A>(
+  net: ElasticSupernet<A>,
+  arch: A,
+  stats: BnStats,
+  set: ImageSet,
+  limit = set.count,
+): Promise<EvaluationResult> {
+  const n = Math.min(limit, set.count);
+  const batch = makeBatch(
+    set,
+    Array.from({ length: n }, (_, i) => i),
+  );
+  const out = await runOnnx(toOnnx(extractSubnet(net, arch, stats)), batch.x, batch.shape);
+  const classes = out.dims[1];
+  let correct = 0;
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const row = out.data.subarray(i * classes, (i + 1) * classes);
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(row[c] - row[best]);
+    loss += row[best] + Math.log(sum) - row[batch.labels[i]];
+    if (best === batch.labels[i]) correct++;
+  }
+  return { accuracy: correct / n, loss: loss / n, count: n };
 }
 
 /** `count` distinct archs sampled uniformly from the space (by canonical form). */
