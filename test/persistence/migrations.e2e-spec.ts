@@ -20,6 +20,7 @@ const TABLES = [
   'predictors',
   'search_evaluations',
   'searches',
+  'supernets',
 ];
 
 describe.each(dbTargets())('migrations on $name', ({ create, embedded }) => {

@@ -31,6 +31,8 @@ export async function startTestServer(
     imports?: string[];
     /** Import the shipped predictor files at start, as `tailor serve` does. */
     shippedPredictors?: boolean;
+    /** Register the shipped supernet checkpoints at start, as `tailor serve` does. */
+    shippedSupernets?: boolean;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tailor-e2e-'));
@@ -42,6 +44,7 @@ export async function startTestServer(
     imports: opts.imports,
     quiet: true,
     shippedPredictors: opts.shippedPredictors,
+    shippedSupernets: opts.shippedSupernets,
   });
   const http = server.app.getHttpServer();
   const as = (key: string): AuthedAgent => ({

@@ -17,6 +17,7 @@ import { PredictorsController } from './predictors/predictors.controller';
 import { SearchEventsService } from './searches/search-events.service';
 import { SearchPlotService } from './searches/search-plot.service';
 import { SearchesController } from './searches/searches.controller';
+import { SupernetsController } from './supernets/supernets.controller';
 
 @Module({})
 export class AppModule {
@@ -37,6 +38,7 @@ export class AppModule {
         PredictorsController,
         CalibrationsController,
         PredictController,
+        SupernetsController,
       ],
       providers: [
         SearchEventsService,

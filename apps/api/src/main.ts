@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
     imports: args.imports,
     shutdownHooks: false,
     shippedPredictors: true,
+    shippedSupernets: true,
   });
   console.log(`Tailor listening on ${server.url} — Swagger UI at ${server.url}/docs`);
   const farm = args.agents ? await startLocalFarm(server, args.agents, config.dataDir) : undefined;

@@ -13,6 +13,7 @@ import {
   openDatabase,
   PredictorsService,
   shippedPredictorFiles,
+  SupernetsService,
 } from '@tailor/engine';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
@@ -33,6 +34,11 @@ export interface ServerOptions {
    * that have no trained or training predictor yet. `tailor serve` turns this on; the tests opt in.
    */
   readonly shippedPredictors?: boolean;
+  /**
+   * Register the finished supernet checkpoints Tailor ships (search-spaces/supernets/<space>/) as
+   * succeeded supernets, once. `tailor serve` turns this on; the tests opt in.
+   */
+  readonly shippedSupernets?: boolean;
 }
 
 export interface RunningServer {
@@ -132,6 +138,7 @@ async function finishStart(
     );
   }
   if (opts.shippedPredictors) await importShippedPredictors(app);
+  if (opts.shippedSupernets) await registerShippedSupernets(app);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -156,6 +163,20 @@ async function importShippedPredictors(app: INestApplication): Promise<void> {
     } catch (err) {
       new Logger('Predictors').warn(
         `shipped ${shipped.searchSpace} predictor ${shipped.path} not imported: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+}
+
+/** Like the shipped predictors: a checkpoint that cannot be registered is logged, not fatal. */
+async function registerShippedSupernets(app: INestApplication): Promise<void> {
+  const supernets = app.get(SupernetsService);
+  for (const shipped of supernets.shippedDirs()) {
+    try {
+      await supernets.registerShipped(shipped.searchSpace, shipped.dir);
+    } catch (err) {
+      new Logger('Supernets').warn(
+        `shipped ${shipped.searchSpace} supernet ${shipped.dir} not registered: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
   }

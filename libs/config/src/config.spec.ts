@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -7,6 +8,13 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toBeUndefined();
     expect(c.redisUrl).toBeUndefined();
     expect(c.dataDir.endsWith('.tailor')).toBe(true);
+    expect(c.fashionMnistDir).toBe('/usr/share/datasets/fashion-mnist');
+  });
+
+  it('resolves TAILOR_FASHION_MNIST_DIR to an absolute folder', () => {
+    expect(loadConfig({}, { TAILOR_FASHION_MNIST_DIR: 'data/fmnist' }).fashionMnistDir).toBe(
+      resolve('data/fmnist'),
+    );
   });
 
   it('lets command-line overrides win', () => {

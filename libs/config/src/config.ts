@@ -12,6 +12,8 @@ export interface TailorConfig {
   readonly redisUrl?: string;
   readonly adminKey?: string;
   readonly searchSpacesDir?: string;
+  /** Fashion-MNIST's IDX files, the data supernets train on (Debian's `dataset-fashion-mnist` by default). */
+  readonly fashionMnistDir: string;
   readonly embeddedDbPort: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   readonly queuePrefix: string;
@@ -70,6 +72,9 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
   return raw;
 }
 
+/** Where Debian's `dataset-fashion-mnist` package installs the files. */
+export const DEFAULT_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
+
 export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.env): TailorConfig {
   const dataDir = overrides.dataDir ?? env.TAILOR_DATA_DIR ?? './.tailor';
   const logLevel = (env.TAILOR_LOG_LEVEL ?? 'log') as TailorConfig['logLevel'];
@@ -90,6 +95,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     adminKey,
     searchSpacesDir: env.TAILOR_SEARCH_SPACES_DIR || undefined,
+    fashionMnistDir: resolve(env.TAILOR_FASHION_MNIST_DIR || DEFAULT_FASHION_MNIST_DIR),
     embeddedDbPort: int(env, 'TAILOR_EMBEDDED_DB_PORT', 0, 0, 65535),
     logLevel,
     queuePrefix: env.TAILOR_QUEUE_PREFIX || 'tailor',

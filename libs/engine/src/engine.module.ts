@@ -25,6 +25,9 @@ import { SearchJobs } from './searches/search-jobs';
 import { SearchProblemFactory } from './searches/search-problem.factory';
 import { SearchRunner } from './searches/search-runner';
 import { SearchesService } from './searches/searches.service';
+import { SupernetJobs } from './supernets/supernet-jobs';
+import { SupernetTrainer } from './supernets/supernet-trainer';
+import { SupernetsService } from './supernets/supernets.service';
 import { ENGINE_ROLE, type EngineRole, TAILOR_CONFIG } from './tokens';
 
 export interface EngineOptions {
@@ -57,6 +60,8 @@ const SERVICES = [
   CalibrationsService,
   CalibrationRunner,
   PredictService,
+  SupernetsService,
+  SupernetTrainer,
 ];
 
 /** The service layer shared by the API and the workers. */
@@ -83,6 +88,7 @@ export class EngineModule {
         ...SERVICES,
         SearchJobs,
         ModelJobs,
+        SupernetJobs,
       ],
       exports: [TAILOR_CONFIG, ENGINE_ROLE, ...SERVICES],
     };

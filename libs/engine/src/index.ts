@@ -23,3 +23,6 @@ export * from './predictors/predict.service';
 export * from './predictors/predictor-views';
 export * from './predictors/predictor-file';
 export * from './calibrations/calibrations.service';
+export * from './supernets/supernets.service';
+export * from './supernets/supernet-request';
+export * from './supernets/supernet-views';

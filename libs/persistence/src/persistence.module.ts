@@ -19,6 +19,7 @@ import {
   MeasurementsRepository,
   PredictorsRepository,
   SearchesRepository,
+  SupernetsRepository,
   TablesRepository,
 } from './repositories';
 
@@ -34,6 +35,7 @@ const REPOSITORIES = [
   MeasurementsRepository,
   PredictorsRepository,
   CalibrationsRepository,
+  SupernetsRepository,
 ];
 
 /** Closes the pool once every other module has stopped (queue workers may still write during their own shutdown). */

@@ -12,6 +12,7 @@ import { SearchEvaluationEntity } from './search-evaluation.entity';
 import { SearchEntity } from './search.entity';
 import { PredictorEntity } from './predictor.entity';
 import { DeviceCalibrationEntity } from './device-calibration.entity';
+import { SupernetEntity } from './supernet.entity';
 
 export * from './agent.entity';
 export * from './enrollment-token.entity';
@@ -27,6 +28,7 @@ export * from './search-evaluation.entity';
 export * from './search.entity';
 export * from './predictor.entity';
 export * from './device-calibration.entity';
+export * from './supernet.entity';
 
 export const ENTITIES = [
   ApiKeyEntity,
@@ -43,4 +45,5 @@ export const ENTITIES = [
   MeasurementEntity,
   PredictorEntity,
   DeviceCalibrationEntity,
+  SupernetEntity,
 ] as const;

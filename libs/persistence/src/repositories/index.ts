@@ -10,3 +10,4 @@ export * from './measurement-queue.repository';
 export * from './measurements.repository';
 export * from './predictors.repository';
 export * from './calibrations.repository';
+export * from './supernets.repository';
