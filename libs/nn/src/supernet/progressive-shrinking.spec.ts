@@ -9,6 +9,7 @@ import { loadSpaces } from '../testing/parity';
 import { registerWasmGradKernels } from '../wasm-grad-kernels';
 import { DEFAULT_TRAINING, type TrainingConfig, validateTrainingConfig } from './ps-config';
 import { trainSupernet } from './progressive-shrinking';
+import { ElasticSupernet } from './elastic-supernet';
 import { readManifest } from './supernet-checkpoint';
 
 const space = loadSpaces().get('fmnist-mbv3') as ElasticSpace<FmnistArch>;
@@ -91,6 +92,24 @@ describe('progressive shrinking on Fashion-MNIST (tiny run)', () => {
     whole.net.dispose();
     resumed.net.dispose();
   }, 120_000);
+
+  it('trains one fixed arch from scratch when config.arch is set (the baseline twin)', async () => {
+    const arch = 'w0.75-d1,1,1,1-ks3,x,x,5,x,x,3,x,x,3,x,x-e2,x,x,3,x,x,2,x,x,4,x,x';
+    const config: TrainingConfig = { ...tiny, arch, phases: tiny.phases.slice(0, 1) };
+    const result = await trainSupernet({ space, data, dir: tempDir(), config });
+    // Only the slices of that arch moved: the third block of stage 1 kept its initial weights.
+    const fresh = ElasticSupernet.create(space, tiny.seed);
+    const name = 'stage1.block3.expand.conv';
+    expect(Array.from(result.net.variables.get(name)!.dataSync())).toEqual(
+      Array.from(fresh.variables.get(name)!.dataSync()),
+    );
+    expect(Array.from(result.net.variables.get('stage1.block1.expand.conv')!.dataSync())).not.toEqual(
+      Array.from(fresh.variables.get('stage1.block1.expand.conv')!.dataSync()),
+    );
+    expect(() => validateTrainingConfig({ ...tiny, arch })).toThrow(/^arch: /);
+    fresh.dispose();
+    result.net.dispose();
+  }, 60_000);
 
   it('rejects a bad config naming the field', () => {
     expect(() => validateTrainingConfig({ ...tiny, batchSize: 0 })).toThrow(/batchSize/);

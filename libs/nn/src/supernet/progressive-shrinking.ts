@@ -140,7 +140,10 @@ export async function trainSupernet<A>(opts: TrainOptions<A>): Promise<TrainingR
     });
   const byTfName = new Map([...net.variables].map(([name, v]) => [v.name, name]));
   const students = net.trainableList();
-  const largest = archFromGenes(space, largestGenes(space.spec));
+  // A fixed arch (from-scratch baselines) replaces the largest subnet as what the full phase trains.
+  const largest = config.arch
+    ? space.parse(config.arch, 'arch')
+    : archFromGenes(space, largestGenes(space.spec));
   const smallest = archFromGenes(space, smallestGenes(space.spec));
   let stopped = false;
 
@@ -300,7 +303,8 @@ function trainStep<A>(
   const summed = new Map<string, tf.Tensor>();
   let lossTotal = 0;
   for (let k = 0; k < subnets; k++) {
-    const arch = archFromGenes(net.space, samplePhaseGenes(net.space.spec, phase, rng));
+    const arch =
+      phase === 'full' ? largest : archFromGenes(net.space, samplePhaseGenes(net.space.spec, phase, rng));
     const { value, grads } = tf.variableGrads(() => {
       const logits = net.forward(x, arch, { kind: 'batch' });
       let loss = tf.losses.softmaxCrossEntropy(target, logits, undefined, c.labelSmoothing);

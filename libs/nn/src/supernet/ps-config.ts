@@ -39,6 +39,11 @@ export interface TrainingConfig {
   readonly calibrationImages: number;
   /** Validation images scored at epoch ends (the whole split when absent). */
   readonly validationImages?: number;
+  /**
+   * Trains this one subnet (canonical arch) instead of the largest in the `full` phase, and nothing
+   * else: the "same architecture trained from scratch" baseline. Its records' largestAccuracy is its own.
+   */
+  readonly arch?: string;
 }
 
 /** OFA's recipe scaled to a 2-core CPU: few epochs, one or two subnets a step. */
@@ -91,6 +96,12 @@ export function validateTrainingConfig(c: TrainingConfig): TrainingConfig {
   if (!(c.momentum >= 0 && c.momentum < 1)) throw invalid('momentum', `must be in [0, 1), got ${c.momentum}`);
   if (!(c.weightDecay >= 0)) throw invalid('weightDecay', `must be ≥ 0, got ${c.weightDecay}`);
   positiveInt(c.calibrationImages, 'calibrationImages');
+  if (c.arch !== undefined && c.phases.some((p) => p.phase !== 'full')) {
+    throw invalid(
+      'arch',
+      'a fixed arch is trained by the full phase alone (from scratch); drop the other phases',
+    );
+  }
   return c;
 }
 
