@@ -18,3 +18,4 @@ export * from './supernet/subnet-graph';
 export * from './supernet/supernet-checkpoint';
 export { archFromGenes, largestGenes, smallestGenes } from './supernet/supernet-params';
 export * from './supernet/subnet-scoring';
+export * from './export';
