@@ -14,3 +14,4 @@ export { ensureTrainingBackend } from './tf-backend';
 export * from './predictor-snapshot';
 export * from './train-predictor';
 export * from './protocol-score';
+export * from './accuracy/accuracy-predictor';

@@ -16,9 +16,15 @@ import {
   smallestGenes,
   trainSupernet,
 } from '@tailor/nn';
-import { ensureTrainingBackend } from '@tailor/predictors';
+import { AccuracyPredictor, ensureTrainingBackend } from '@tailor/predictors';
 import { type ElasticSpace, SearchSpaceRegistry, defaultSearchSpacesDir } from '@tailor/search-spaces';
-import { type EvaluateArgs, type ScoreArgs, type TrainArgs, parseSupernetArgs } from './supernet-args';
+import {
+  type EvaluateArgs,
+  type PredictorArgs,
+  type ScoreArgs,
+  type TrainArgs,
+  parseSupernetArgs,
+} from './supernet-args';
 
 export const SUBNET_SCORES_FORMAT = 'tailor-subnet-scores';
 
@@ -151,9 +157,42 @@ async function evaluate(args: EvaluateArgs): Promise<number> {
   return 0;
 }
 
+async function predictor(args: PredictorArgs): Promise<number> {
+  const file = JSON.parse(fs.readFileSync(args.scores, 'utf8')) as {
+    format?: string;
+    spaceId: string;
+    subnets: { arch: string; accuracy: number }[];
+  };
+  if (file.format !== SUBNET_SCORES_FORMAT) {
+    throw new TailorError(
+      'INVALID_ARGUMENT',
+      `${args.scores} is not a ${SUBNET_SCORES_FORMAT} file`,
+      '--scores',
+    );
+  }
+  const space = elasticSpace(file.spaceId);
+  await ensureTrainingBackend();
+  const samples = file.subnets.map((s, i) => ({
+    encoding: space.encode(space.parse(s.arch, `subnets[${i}].arch`)),
+    accuracy: s.accuracy,
+  }));
+  const started = Date.now();
+  const model = AccuracyPredictor.fit(space.id, samples, { seed: args.seed, epochs: args.epochs });
+  const r = model.report!;
+  fs.writeFileSync(args.out, `${JSON.stringify(model.toJSON())}\n`);
+  console.log(
+    `accuracy predictor (${r.train} train / ${r.heldOut} held-out subnets, ${((Date.now() - started) / 1000).toFixed(0)} s): ` +
+      `Spearman ${r.spearman.toFixed(3)}, Kendall τ ${r.kendallTau.toFixed(3)}, MAE ${r.maePoints.toFixed(2)} points, ` +
+      `RMSE ${r.rmsePoints.toFixed(2)} points → ${args.out}`,
+  );
+  model.dispose();
+  return 0;
+}
+
 export async function runSupernetCommand(argv: readonly string[]): Promise<number> {
   const args = parseSupernetArgs(argv);
   if (args.command === 'train') return train(args);
   if (args.command === 'score') return score(args);
+  if (args.command === 'predictor') return predictor(args);
   return evaluate(args);
 }
