@@ -53,31 +53,20 @@ export interface SupernetParams {
   readonly byName: ReadonlyMap<string, tf.Variable>;
 }
 
-/** The genes of the largest subnet: every choice at its maximum. */
-export function largestGenes(spec: ElasticNetSpec): ElasticArch {
+/** The genes with every choice at `pick` of its options (Math.max: the largest subnet, Math.min: the smallest). */
+function extremeGenes(spec: ElasticNetSpec, pick: (...v: number[]) => number): ElasticArch {
   const slots = spec.stages.length * maxDepth(spec);
-  const max = (v: readonly number[]): number => Math.max(...v);
   return {
-    ks: Array(slots).fill(max(spec.kernels)),
-    e: Array(slots).fill(max(spec.expandRatios)),
-    d: Array(spec.stages.length).fill(max(spec.depths)),
-    r: max(spec.resolutions),
-    w: max(spec.widths),
+    ks: Array(slots).fill(pick(...spec.kernels)),
+    e: Array(slots).fill(pick(...spec.expandRatios)),
+    d: Array(spec.stages.length).fill(pick(...spec.depths)),
+    r: pick(...spec.resolutions),
+    w: pick(...spec.widths),
   };
 }
 
-/** The genes of the smallest subnet: every choice at its minimum. */
-export function smallestGenes(spec: ElasticNetSpec): ElasticArch {
-  const slots = spec.stages.length * maxDepth(spec);
-  const min = (v: readonly number[]): number => Math.min(...v);
-  return {
-    ks: Array(slots).fill(min(spec.kernels)),
-    e: Array(slots).fill(min(spec.expandRatios)),
-    d: Array(spec.stages.length).fill(min(spec.depths)),
-    r: min(spec.resolutions),
-    w: min(spec.widths),
-  };
-}
+export const largestGenes = (spec: ElasticNetSpec): ElasticArch => extremeGenes(spec, Math.max);
+export const smallestGenes = (spec: ElasticNetSpec): ElasticArch => extremeGenes(spec, Math.min);
 
 /**
  * Seeded initialisation (He-normal fan-in for convs, like the IR builder; BN γ = 1, β = 0; kernel
