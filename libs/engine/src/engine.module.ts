@@ -21,6 +21,7 @@ import { PredictorsService } from './predictors/predictors.service';
 import { SearchSpacesService } from './search-spaces/search-spaces.service';
 import { MetricSourcesService } from './searches/metric-sources.service';
 import { SearchCalibrations } from './searches/search-calibrations';
+import { SupernetAccuracy } from './searches/supernet-accuracy';
 import { SearchJobs } from './searches/search-jobs';
 import { SearchProblemFactory } from './searches/search-problem.factory';
 import { SearchRunner } from './searches/search-runner';
@@ -45,6 +46,7 @@ const SERVICES = [
   SearchSpacesService,
   MetricSourcesService,
   SearchCalibrations,
+  SupernetAccuracy,
   SearchProblemFactory,
   SearchRunner,
   SearchesService,

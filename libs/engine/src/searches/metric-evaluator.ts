@@ -2,6 +2,7 @@ import { notFound, TailorError } from '@tailor/common';
 import type { SearchSpace } from '@tailor/search-spaces';
 import type { Constraint, Objective } from '@tailor/search';
 import type { PredictedDeviceLatency } from './predicted-latency';
+import type { AccuracyFetcher } from './supernet-accuracy';
 
 /** Where a table-backed metric's numbers come from: canonical arch key → value. */
 export type MetricTable = ReadonlyMap<string, number>;
@@ -15,6 +16,8 @@ export interface MetricSources {
   readonly farmLatency?: ReadonlyMap<string, FarmLatencyFetcher>; // by farm device
   /** Farm devices without a table whose latency comes from their calibrated predictor. */
   readonly predictedLatency?: ReadonlyMap<string, PredictedDeviceLatency>;
+  /** Datasets without a table whose accuracy comes from a supernet's accuracy predictor (OFA). */
+  readonly predictedAccuracy?: ReadonlyMap<string, AccuracyFetcher>;
 }
 
 /**
@@ -33,7 +36,8 @@ export class MetricEvaluator<A = unknown> {
   ) {
     this.metrics = [...new Set([...objectives, ...constraints].map((m) => m.metric))];
     for (const metric of this.metrics)
-      if (!this.farmDevice(metric) && !this.predictedDevice(metric)) this.lookupFor(metric);
+      if (!this.farmDevice(metric) && !this.predictedDevice(metric) && !this.predictedDataset(metric))
+        this.lookupFor(metric);
   }
 
   /** True when some metric is measured on a farm device: only `evaluate` (async) can produce it. */
@@ -54,11 +58,14 @@ export class MetricEvaluator<A = unknown> {
   evaluateOne(arch: A): Record<string, number | null> {
     if (this.measuresOnFarm)
       throw new TailorError('INTERNAL', 'farm-measured metrics need evaluate(), not evaluateOne()');
-    return this.tableMetrics(arch);
+    const row = this.tableMetrics(arch);
+    this.fillPredictedAccuracy([arch], [row]);
+    return row;
   }
 
   async evaluate(archs: readonly A[]): Promise<Array<Record<string, number | null>>> {
     const rows = archs.map((a) => this.tableMetrics(a));
+    this.fillPredictedAccuracy(archs, rows);
     const keys = archs.map((a) => this.space.canonical(a));
     for (const metric of this.metrics) {
       const device = this.farmDevice(metric);
@@ -73,13 +80,28 @@ export class MetricEvaluator<A = unknown> {
     return rows;
   }
 
+  /** One batched predictor call per predicted dataset, instead of one per arch. */
+  private fillPredictedAccuracy(archs: readonly A[], rows: Array<Record<string, number | null>>): void {
+    for (const metric of this.metrics) {
+      const dataset = this.predictedDataset(metric);
+      if (dataset === undefined || archs.length === 0) continue;
+      const values = this.sources.predictedAccuracy!.get(dataset)!(archs);
+      rows.forEach((row, i) => (row[metric] = values[i]));
+    }
+  }
+
+  private predictedDataset(metric: string): string | undefined {
+    const [kind, name] = metric.split(':', 2);
+    return kind === 'accuracy' && this.sources.predictedAccuracy?.has(name) ? name : undefined;
+  }
+
   private tableMetrics(arch: A): Record<string, number | null> {
     const key = this.space.canonical(arch);
     const out: Record<string, number | null> = {};
     for (const metric of this.metrics) {
       if (metric === 'flops') out[metric] = this.space.flops(arch);
       else if (metric === 'params') out[metric] = this.space.params(arch);
-      else if (!this.farmDevice(metric) && !this.predictedDevice(metric))
+      else if (!this.farmDevice(metric) && !this.predictedDevice(metric) && !this.predictedDataset(metric))
         out[metric] = this.lookupFor(metric).get(key) ?? null;
     }
     return out;

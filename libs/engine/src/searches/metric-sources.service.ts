@@ -6,6 +6,7 @@ import { FarmLatencyService, type FarmMeasureContext } from '../farm/farm-latenc
 import { PredictorsService } from '../predictors/predictors.service';
 import { PredictedDeviceLatency } from './predicted-latency';
 import { SearchCalibrations } from './search-calibrations';
+import { type AccuracyFetcher, SUPERNET_DATASET, SupernetAccuracy } from './supernet-accuracy';
 import type { FarmLatencyFetcher, MetricSources, MetricTable } from './metric-evaluator';
 import type { MetricRef } from './search-request';
 
@@ -18,6 +19,7 @@ export class MetricSourcesService {
     private readonly farm: FarmLatencyService,
     private readonly predictors: PredictorsService,
     private readonly calibrations: SearchCalibrations,
+    private readonly supernetAccuracy: SupernetAccuracy,
   ) {}
 
   async load(
@@ -29,6 +31,7 @@ export class MetricSourcesService {
     const farmLatency = new Map<string, FarmLatencyFetcher>();
     const predictedLatency = new Map<string, PredictedDeviceLatency>();
     const accuracy = new Map<string, MetricTable>();
+    const predictedAccuracy = new Map<string, AccuracyFetcher>();
     for (const { ref, field } of refs) {
       const device = ref.device;
       const seen =
@@ -45,20 +48,31 @@ export class MetricSourcesService {
         // No predictor for the space yet: the farm measures every arch the search asks for.
         else farmLatency.set(device, measure);
       }
-      if (ref.metric === 'accuracy' && ref.dataset && !accuracy.has(ref.dataset)) {
+      if (
+        ref.metric === 'accuracy' &&
+        ref.dataset &&
+        !accuracy.has(ref.dataset) &&
+        !predictedAccuracy.has(ref.dataset)
+      ) {
         const t = await this.tables.getAccuracyTable(space.id, ref.dataset);
+        const predicted = t ? null : await this.supernetAccuracy.load(space, ref.dataset);
+        if (predicted) {
+          predictedAccuracy.set(ref.dataset, predicted.predict);
+          continue;
+        }
         if (!t) {
           const known = (await this.tables.listAccuracyDatasets(space.id)).map((d) => d.dataset);
           throw notFound(
             `${field}.dataset`,
             `no accuracy table "${ref.dataset}" for ${space.id}; ` +
-              (known.length ? `known: ${known.join(', ')}` : 'none imported yet (POST /api/v1/datasets)'),
+              (known.length ? `known: ${known.join(', ')}` : 'none imported yet (POST /api/v1/datasets)') +
+              `; "${SUPERNET_DATASET}" is answered by a supernet's accuracy predictor when one exists for the space`,
           );
         }
         accuracy.set(ref.dataset, toMap(t.archKeys, t.values));
       }
     }
-    return { latency, accuracy, farmLatency, predictedLatency };
+    return { latency, accuracy, farmLatency, predictedLatency, predictedAccuracy };
   }
 
   private async unknownDevice(device: string, spaceId: string, field: string) {
