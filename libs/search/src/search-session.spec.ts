@@ -2,7 +2,7 @@ import { toyProblem } from './testing/toy-spaces.helper-spec';
 import { SearchSession, type SessionCheckpoint } from './search-session';
 import type { AlgorithmName, EvaluationRecord } from './types';
 
-const NAMES: AlgorithmName[] = ['random', 'evolution', 'regularized-evolution', 'nsga2'];
+const NAMES: AlgorithmName[] = ['random', 'evolution', 'regularized-evolution', 'nsga2', 'ofa'];
 
 async function run(
   session: SearchSession<readonly number[]>,

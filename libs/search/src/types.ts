@@ -45,7 +45,7 @@ export interface SearchAlgorithm<A = unknown> {
   state(): unknown;
 }
 
-export type AlgorithmName = 'random' | 'evolution' | 'regularized-evolution' | 'nsga2';
+export type AlgorithmName = 'random' | 'evolution' | 'regularized-evolution' | 'nsga2' | 'ofa';
 
 export interface AlgorithmContext<A> {
   readonly problem: SearchProblem<A>;

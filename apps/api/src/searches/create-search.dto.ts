@@ -80,8 +80,8 @@ export class CreateSearchDto {
   @Matches(SLUG, { message: 'must be a search space id like nasbench201' })
   searchSpace: string;
 
-  @IsIn(['evolution', 'regularized-evolution', 'nsga2', 'random'])
-  algorithm: 'evolution' | 'regularized-evolution' | 'nsga2' | 'random';
+  @IsIn(['evolution', 'regularized-evolution', 'nsga2', 'random', 'ofa'])
+  algorithm: 'evolution' | 'regularized-evolution' | 'nsga2' | 'random' | 'ofa';
 
   @IsArray()
   @ArrayMaxSize(4)

@@ -3,6 +3,7 @@ import type { AlgorithmName, SearchAlgorithm, SearchProblem } from '../types';
 import { optionDefaults, type OptionSpec } from './algorithm-options';
 import { ConstrainedEvolution, EVOLUTION_OPTIONS } from './evolution.algorithm';
 import { NSGA2_OPTIONS, Nsga2 } from './nsga2.algorithm';
+import { OFA_EVOLUTION_OPTIONS, OfaEvolution } from './ofa-evolution.algorithm';
 import { RANDOM_OPTIONS, RandomSearch } from './random.algorithm';
 import { REGULARIZED_EVOLUTION_OPTIONS, RegularizedEvolution } from './regularized-evolution.algorithm';
 
@@ -38,6 +39,10 @@ const FACTORIES: Record<AlgorithmName, Factory> = {
     create: (problem, rng, options, known) => Nsga2.create({ problem, rng, known }, options),
     restore: (problem, state, known) => Nsga2.restore(problem, state, known),
   },
+  ofa: {
+    create: (problem, rng, options, known) => OfaEvolution.create({ problem, rng, known }, options),
+    restore: (problem, state, known) => OfaEvolution.restore(problem, state, known),
+  },
 };
 
 const info = (
@@ -64,6 +69,14 @@ export const ALGORITHMS: readonly AlgorithmInfo[] = [
     'nsga2',
     'NSGA-II with constraint domination: for several objectives at once (e.g. accuracy vs latency trade-offs).',
     NSGA2_OPTIONS,
+  ),
+  info(
+    'ofa',
+    "Once-for-all's evolution finder (population 100, 500 generations, 25 % parents, half the population " +
+      'from mutation at p = 0.1, the rest from crossover; only constraint-satisfying candidates enter). For ' +
+      'elastic spaces with a supernet: accuracy:fashion-mnist comes from its accuracy predictor. It stops ' +
+      'instead of looping when no candidate meets the constraints.',
+    OFA_EVOLUTION_OPTIONS,
   ),
   info('random', 'Uniform random sampling without replacement: the baseline.', RANDOM_OPTIONS),
 ];

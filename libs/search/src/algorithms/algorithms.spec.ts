@@ -4,7 +4,7 @@ import { violation } from '../ranking';
 import type { AlgorithmName, Evaluated } from '../types';
 import { ALGORITHMS, createAlgorithm, restoreAlgorithm } from './algorithm-registry';
 
-const NAMES: AlgorithmName[] = ['random', 'evolution', 'regularized-evolution', 'nsga2'];
+const NAMES: AlgorithmName[] = ['random', 'evolution', 'regularized-evolution', 'nsga2', 'ofa'];
 
 describe('algorithm registry', () => {
   it('describes every algorithm with its defaults', () => {
@@ -118,5 +118,53 @@ describe('evolution', () => {
     const state = algo.state() as { parents: unknown[]; generation: number };
     expect(state.generation).toBeGreaterThanOrEqual(3);
     expect(state.parents).toHaveLength(2);
+  });
+});
+
+describe('ofa', () => {
+  function run(maxLatency: number, rounds: number, options: Record<string, number>) {
+    const { problem, metricsOf } = toyProblem(6, 5, maxLatency);
+    const algo = createAlgorithm('ofa', problem, Rng.fromSeed(4), options);
+    let asked = 0;
+    for (let round = 0; round < rounds; round++) {
+      const batch = algo.ask();
+      asked += batch.length;
+      algo.tell(
+        batch.map((arch) => {
+          const metrics = metricsOf(arch);
+          const key = problem.space.canonical(arch);
+          return { arch, key, metrics, violation: violation(problem.constraints, metrics) };
+        }),
+      );
+    }
+    return {
+      state: algo.state() as {
+        population: { m: Record<string, number> }[];
+        generation: number;
+        stopped: string | null;
+      },
+      asked,
+    };
+  }
+
+  it('keeps only candidates that meet the constraints, and evolves generation after generation', () => {
+    const { state } = run(6, 100, { populationSize: 12, generations: 50 });
+    expect(state.generation).toBeGreaterThan(3);
+    expect(state.population.length).toBeGreaterThan(0);
+    expect(state.population.every((p) => p.m.lat <= 6)).toBe(true);
+  });
+
+  it('stops (instead of looping like OFA) when no candidate can meet the budget', () => {
+    const { state, asked } = run(-1, 40, { populationSize: 8, infeasibleRounds: 5 });
+    expect(state.stopped).toBe('infeasible');
+    expect(state.population).toHaveLength(0);
+    // It asked for nothing more once it had given up.
+    expect(asked).toBeLessThanOrEqual(8 * 5);
+  });
+
+  it('stops after its generations', () => {
+    const { state } = run(100, 60, { populationSize: 8, generations: 3 });
+    expect(state.stopped).toBe('done');
+    expect(state.generation).toBe(3);
   });
 });
