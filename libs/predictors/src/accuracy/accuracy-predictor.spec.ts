@@ -46,8 +46,9 @@ describe('AccuracyPredictor', () => {
   });
 
   it('is deterministic for a seed', () => {
-    const a = AccuracyPredictor.fit('toy', samples.slice(0, 100), { seed: 5, epochs: 3, hiddenUnits: 16 });
-    const b = AccuracyPredictor.fit('toy', samples.slice(0, 100), { seed: 5, epochs: 3, hiddenUnits: 16 });
+    // Seed 0 included: tfjs initialisers take 0 as "no seed".
+    const a = AccuracyPredictor.fit('toy', samples.slice(0, 100), { seed: 0, epochs: 3, hiddenUnits: 16 });
+    const b = AccuracyPredictor.fit('toy', samples.slice(0, 100), { seed: 0, epochs: 3, hiddenUnits: 16 });
     expect(a.predict([samples[0].encoding])).toEqual(b.predict([samples[0].encoding]));
     a.dispose();
     b.dispose();

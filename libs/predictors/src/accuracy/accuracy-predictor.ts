@@ -41,8 +41,8 @@ interface Snapshot {
   readonly encodingLength: number;
   readonly mean: number;
   readonly std: number;
-  /** Per layer: kernel [in, out] and bias [out], row-major. */
-  readonly layers: ReadonlyArray<{ shape: [number, number]; kernel: number[]; bias: number[] }>;
+  /** Per layer: kernel [in, out] and bias [out], row-major float32 in base64 (a fifth of JSON numbers). */
+  readonly layers: ReadonlyArray<{ shape: [number, number]; kernel: string; bias: string }>;
   readonly report?: AccuracyReport;
 }
 
@@ -136,8 +136,8 @@ export class AccuracyPredictor {
         const [kernel, bias] = layer.getWeights();
         return {
           shape: kernel.shape as [number, number],
-          kernel: Array.from(kernel.dataSync()),
-          bias: Array.from(bias.dataSync()),
+          kernel: toBase64(kernel),
+          bias: toBase64(bias),
         };
       }),
       report: this.report,
@@ -157,7 +157,7 @@ export class AccuracyPredictor {
     });
     model.layers.forEach((layer, i) => {
       const l = s.layers[i];
-      layer.setWeights([tf.tensor2d(l.kernel, l.shape), tf.tensor1d(l.bias)]);
+      layer.setWeights([tf.tensor2d(fromBase64(l.kernel), l.shape), tf.tensor1d(fromBase64(l.bias))]);
     });
     return new AccuracyPredictor(s.spaceId, s.encodingLength, model, s.mean, s.std, s.report);
   }
@@ -165,6 +165,14 @@ export class AccuracyPredictor {
   dispose(): void {
     this.model.dispose();
   }
+}
+
+const toBase64 = (t: tf.Tensor): string =>
+  Buffer.from((t.dataSync() as Float32Array).buffer).toString('base64');
+
+function fromBase64(b64: string): Float32Array {
+  const bytes = Buffer.from(b64, 'base64');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
 function buildMlp(inputs: number, opts: AccuracyPredictorOptions): tf.Sequential {
@@ -176,7 +184,8 @@ function buildMlp(inputs: number, opts: AccuracyPredictorOptions): tf.Sequential
         units,
         activation: 'relu',
         inputShape: i === 0 ? [inputs] : undefined,
-        kernelInitializer: tf.initializers.heNormal({ seed: opts.seed + i }),
+        // +1: tfjs treats a seed of 0 as no seed at all.
+        kernelInitializer: tf.initializers.heNormal({ seed: opts.seed + i + 1 }),
       }),
     );
   }
