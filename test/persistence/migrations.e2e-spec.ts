@@ -12,6 +12,7 @@ const TABLES = [
   'device_calibrations',
   'devices',
   'enrollment_tokens',
+  'exports',
   'latency_tables',
   'measurement_batches',
   'measurement_tasks',

@@ -4,6 +4,7 @@ import { EngineModule, type EngineOptions } from '@tailor/engine';
 import { ApiKeysController } from './admin/api-keys.controller';
 import { DatasetsController } from './admin/datasets.controller';
 import { DevicesController } from './catalog/devices.controller';
+import { ExportsController } from './exports/exports.controller';
 import { SearchSpacesController } from './catalog/search-spaces.controller';
 import { AgentController } from './farm/agent.controller';
 import { FarmAdminController } from './farm/farm-admin.controller';
@@ -39,6 +40,7 @@ export class AppModule {
         CalibrationsController,
         PredictController,
         SupernetsController,
+        ExportsController,
       ],
       providers: [
         SearchEventsService,

@@ -5,6 +5,9 @@ import { QueueModule } from '@tailor/queue';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { DatasetsService } from './datasets/datasets.service';
 import { DevicesService } from './devices/devices.service';
+import { ExportJobs } from './exports/export-jobs';
+import { ExportRunner } from './exports/export-runner';
+import { ExportsService } from './exports/exports.service';
 import { FarmAdminService } from './farm/farm-admin.service';
 import { FarmAgentsService } from './farm/farm-agents.service';
 import { FarmLatencyService } from './farm/farm-latency.service';
@@ -64,6 +67,8 @@ const SERVICES = [
   PredictService,
   SupernetsService,
   SupernetTrainer,
+  ExportsService,
+  ExportRunner,
 ];
 
 /** The service layer shared by the API and the workers. */
@@ -91,6 +96,7 @@ export class EngineModule {
         SearchJobs,
         ModelJobs,
         SupernetJobs,
+        ExportJobs,
       ],
       exports: [TAILOR_CONFIG, ENGINE_ROLE, ...SERVICES],
     };

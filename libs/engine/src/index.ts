@@ -26,3 +26,8 @@ export * from './calibrations/calibrations.service';
 export * from './supernets/supernets.service';
 export * from './supernets/supernet-request';
 export * from './supernets/supernet-views';
+export * from './exports/exports.service';
+export * from './exports/export-request';
+export * from './exports/export-result';
+export * from './exports/export-runner';
+export * from './exports/export-views';

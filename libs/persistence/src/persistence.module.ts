@@ -14,6 +14,7 @@ import {
   DatabaseHealthRepository,
   DatasetsRepository,
   DevicesRepository,
+  ExportsRepository,
   FarmAgentsRepository,
   MeasurementQueueRepository,
   MeasurementsRepository,
@@ -36,6 +37,7 @@ const REPOSITORIES = [
   PredictorsRepository,
   CalibrationsRepository,
   SupernetsRepository,
+  ExportsRepository,
 ];
 
 /** Closes the pool once every other module has stopped (queue workers may still write during their own shutdown). */

@@ -57,3 +57,43 @@ function sourceAliases(): Record<string, string> {
     '@tailor/device-farm': join(root, 'device-farm', 'src'),
   };
 }
+
+/** A thread's messages: progress of some kind, then one answer or one error. */
+export type ThreadMessage<P, R> =
+  { type: 'progress'; progress: P } | { type: 'done'; result: R } | { type: 'error'; message: string };
+
+export interface ThreadRun<R> {
+  readonly result: Promise<R>;
+  /** Ends the thread at once; `result` then rejects. */
+  terminate(): Promise<void>;
+}
+
+/**
+ * Runs an entry that posts ThreadMessages and resolves with its answer. The thread is ended once it
+ * has answered: onnxruntime's and tfjs' pools can keep an idle worker alive otherwise.
+ */
+export function runInThread<P, R>(
+  dir: string,
+  name: string,
+  input: unknown,
+  onProgress: (p: P) => void,
+): ThreadRun<R> {
+  const worker = startWorkerThread(dir, name, input);
+  const result = new Promise<R>((resolvePromise, reject) => {
+    worker.on('message', (m: ThreadMessage<P, R>) => {
+      if (m.type === 'progress') onProgress(m.progress);
+      else if (m.type === 'done') resolvePromise(m.result);
+      else reject(new Error(m.message));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => reject(new Error(`${name} thread stopped (exit code ${code})`)));
+  });
+  const ended = result.finally(() => worker.terminate()).catch(() => undefined);
+  return {
+    result,
+    terminate: async () => {
+      await worker.terminate();
+      await ended;
+    },
+  };
+}

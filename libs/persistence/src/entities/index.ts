@@ -13,6 +13,7 @@ import { SearchEntity } from './search.entity';
 import { PredictorEntity } from './predictor.entity';
 import { DeviceCalibrationEntity } from './device-calibration.entity';
 import { SupernetEntity } from './supernet.entity';
+import { ExportEntity } from './export.entity';
 
 export * from './agent.entity';
 export * from './enrollment-token.entity';
@@ -29,6 +30,7 @@ export * from './search.entity';
 export * from './predictor.entity';
 export * from './device-calibration.entity';
 export * from './supernet.entity';
+export * from './export.entity';
 
 export const ENTITIES = [
   ApiKeyEntity,
@@ -46,4 +48,5 @@ export const ENTITIES = [
   PredictorEntity,
   DeviceCalibrationEntity,
   SupernetEntity,
+  ExportEntity,
 ] as const;

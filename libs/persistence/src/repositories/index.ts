@@ -11,3 +11,4 @@ export * from './measurements.repository';
 export * from './predictors.repository';
 export * from './calibrations.repository';
 export * from './supernets.repository';
+export * from './exports.repository';
