@@ -10,6 +10,7 @@ import { uuidParam } from '../http/params';
 import {
   CREATE_EXPORT_EXAMPLE,
   CreateExportDto,
+  CreateSearchExportDto,
   DownloadExportQuery,
   EXPORT_VIEW_EXAMPLE,
 } from './exports.dto';
@@ -45,7 +46,31 @@ export class ExportsController {
     @Body() body: CreateExportDto,
     @CurrentPrincipal() who: Principal,
   ) {
-    return this.exports.create({ supernet: id, arch: body.arch, formats: body.formats }, who);
+    return this.exports.create(
+      { supernet: id, arch: body.arch, formats: body.formats, device: body.device },
+      who,
+    );
+  }
+
+  /**
+   * Export a candidate of a succeeded search (202) from the supernet its accuracy came from, as for a
+   * supernet export; the verified files are then timed on the search's farm device against its budget.
+   */
+  @Post('searches/:id/exports')
+  @HttpCode(202)
+  @ApiBody({
+    type: CreateSearchExportDto,
+    examples: { answer: { value: { candidate: 0, formats: ['onnx', 'tfjs'] } } },
+  })
+  createFromSearch(
+    @Param('id', uuidParam) id: string,
+    @Body() body: CreateSearchExportDto,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    return this.exports.createFromSearch(
+      { search: id, candidate: body.candidate, formats: body.formats },
+      who,
+    );
   }
 
   /** Status, the stage running, and once verified: files with sizes and SHA-256, accuracies, params, flops. */

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsOptional } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Min,
+} from 'class-validator';
 import { EXPORT_FORMATS, type ExportFormat } from '@tailor/persistence';
 
 const SMALLEST_FMNIST = 'w0.75-d1,1,1,1-ks3,x,x,3,x,x,3,x,x,3,x,x-e2,x,x,2,x,x,2,x,x,2,x,x';
@@ -11,6 +21,33 @@ export class CreateExportDto {
   arch: unknown;
 
   /** Files to write (default both): `onnx` (model.onnx, opset 13) and `tfjs` (model.json + weight shards). */
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, isArray: true, example: ['onnx', 'tfjs'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(EXPORT_FORMATS.length)
+  @IsIn(EXPORT_FORMATS, { each: true })
+  formats?: ExportFormat[];
+
+  /** A farm device (`GET /api/v1/devices`) whose agents time the exported model once it is verified. */
+  @ApiPropertyOptional({ example: 'local-onnx' })
+  @IsOptional()
+  @IsString()
+  device?: string;
+}
+
+export class CreateSearchExportDto {
+  /**
+   * Which candidate of the search: 0 (default) is its answer; for an OFA search the validated
+   * candidates in order of validation accuracy, otherwise the answer then the rest of its top-k.
+   */
+  @ApiPropertyOptional({ minimum: 0, default: 0, example: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  candidate?: number;
+
+  /** Files to write (default both). */
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, isArray: true, example: ['onnx', 'tfjs'] })
   @IsOptional()
   @IsArray()
@@ -54,7 +91,7 @@ export const EXPORT_VIEW_EXAMPLE = {
       archive: { name: 'tfjs.tar', bytes: 160256, sha256: '5e2a…' },
       accuracy: 0.7318,
     },
-    latency: null,
+    latency: { device: 'local-onnx', ms: 0.41, budgetMs: 1, withinBudget: true },
     seconds: 41.3,
   },
   downloads: {

@@ -66,6 +66,18 @@ export class VerificationDto {
   @Min(0)
   @Max(1000)
   maxMeasurements?: number;
+
+  /**
+   * OFA searches (accuracy from a supernet's predictor, latency on a farm device): how many of the best
+   * candidates by predicted accuracy to measure on the device and score on the validation split by the
+   * supernet (BN recalibrated), the answer being the most accurate of those within the budget. 0 skips it.
+   * @example 5
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  accuracyTopK?: number;
 }
 
 export class CreateSearchDto {

@@ -23,7 +23,8 @@ import { ensureTrainingBackend } from '@tailor/predictors';
 import { type ElasticSpace, SearchSpaceRegistry } from '@tailor/search-spaces';
 import type { ExportFileInfo, ExportResult, OnnxResult, TfjsResult } from './export-result';
 
-export const EXPORT_STAGES = ['recalibrating', 'extracting', 'writing', 'verifying'] as const;
+/** `measuring` (on the export's device) runs in the job, after the thread's stages, when a device is named. */
+export const EXPORT_STAGES = ['recalibrating', 'extracting', 'writing', 'verifying', 'measuring'] as const;
 export type ExportStage = (typeof EXPORT_STAGES)[number];
 
 /** ONNX opset of the written files: the lowest the emitter supports, for the widest runtime support. */

@@ -8,6 +8,16 @@ export interface CreateExport {
   readonly arch: unknown;
   /** Default: both formats. */
   readonly formats?: unknown;
+  /** A farm device to measure the exported model's latency on. */
+  readonly device?: unknown;
+}
+
+export interface CreateSearchExport {
+  /** Id of a succeeded search over a supernet's space. */
+  readonly search: string;
+  /** Index into the search's candidates (0, the default, is its answer). */
+  readonly candidate?: number;
+  readonly formats?: unknown;
 }
 
 /**

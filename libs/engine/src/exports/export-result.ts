@@ -23,6 +23,17 @@ export interface TfjsResult {
   readonly accuracy: number;
 }
 
+/** The exported subnet timed on a farm device by one of its agents (the device farm's protocol). */
+export interface ExportLatency {
+  readonly device: string;
+  /** Median latency in ms; null when no agent measured it (see `error`). */
+  readonly ms: number | null;
+  /** The latency budget of the search the subnet came from, when there was one. */
+  readonly budgetMs: number | null;
+  readonly withinBudget: boolean | null;
+  readonly error?: string;
+}
+
 /** What an export job measured; stored as the row's `result`. */
 export interface ExportResult {
   /** Millions of parameters and of multiply-accumulates (the space's analytic counts). */
@@ -37,8 +48,8 @@ export interface ExportResult {
   readonly maxAbsDiff: number;
   readonly onnx?: OnnxResult;
   readonly tfjs?: TfjsResult;
-  /** Measured on a device by a later step; null until then. */
-  readonly latency: null;
+  /** Measured on the export's farm device after verification; null when the export names no device. */
+  readonly latency: ExportLatency | null;
   readonly seconds: number;
 }
 

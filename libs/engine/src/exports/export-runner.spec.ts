@@ -2,7 +2,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { TailorConfig } from '@tailor/config';
-import type { ExportRow, ExportsRepository, SupernetsRepository } from '@tailor/persistence';
+import type {
+  ExportRow,
+  ExportsRepository,
+  SearchesRepository,
+  SupernetsRepository,
+} from '@tailor/persistence';
+import type { FarmLatencyService } from '../farm/farm-latency.service';
 import type { ExportStage } from './export-build';
 import type { ExportResult } from './export-result';
 import { ExportRunner } from './export-runner';
@@ -26,8 +32,10 @@ const RESULT: ExportResult = {
 };
 
 /** `outcome` is called when the thread starts, so a rejection is never left unhandled meanwhile. */
-function setup(outcome: () => Promise<ExportResult>) {
+function setup(outcome: () => Promise<ExportResult>, patch: Record<string, unknown> = {}) {
   const row = {
+    deviceId: null,
+    searchId: null,
     id: ID,
     supernetId: 's',
     searchSpace: 'fmnist-mbv3',
@@ -36,6 +44,7 @@ function setup(outcome: () => Promise<ExportResult>) {
     status: 'queued',
     // Never created: the runner clears the folder before a run, which must not fail when it is absent.
     dir: join(tmpdir(), `tailor-export-runner-${process.pid}`),
+    ...patch,
   };
   const exports = {
     get: jest.fn(async () => row as ExportRow),
@@ -47,12 +56,20 @@ function setup(outcome: () => Promise<ExportResult>) {
     for (const stage of ['recalibrating', 'extracting', 'writing', 'verifying'] as const) onStage(stage);
     return { result: outcome(), terminate: async () => undefined };
   });
+  const searches = {
+    get: jest.fn(async () => ({
+      request: { constraints: [{ metric: 'latency', device: 'farm-1', max: 5 }] },
+    })),
+  };
+  const farm = { latencies: jest.fn(async () => new Map([['a', 4.2]])) };
   const runner = new ExportRunner(
     exports as unknown as ExportsRepository,
     supernets as unknown as SupernetsRepository,
+    searches as unknown as SearchesRepository,
+    farm as unknown as FarmLatencyService,
     { dataDir: '/data', fashionMnistDir: '/fmnist', searchSpacesDir: '/spaces' } as TailorConfig,
   );
-  return { exports, runner };
+  return { exports, runner, farm };
 }
 const finalPatch = (exports: { update: jest.Mock }) => exports.update.mock.calls.at(-1);
 
@@ -80,6 +97,29 @@ describe('ExportRunner', () => {
       { status: 'succeeded', result: RESULT, error: null, finishedAt: expect.any(Date) },
       ['running'],
     ]);
+  });
+
+  it("measures a verified export on its device, against its search's budget", async () => {
+    const { exports, runner, farm } = setup(async () => RESULT, { deviceId: 'farm-1', searchId: 'srch' });
+    await runner.run(ID);
+    expect(farm.latencies).toHaveBeenCalledWith('farm-1', 'fmnist-mbv3', ['a'], expect.anything());
+    expect(finalPatch(exports)![1]).toMatchObject({
+      status: 'succeeded',
+      result: { latency: { device: 'farm-1', ms: 4.2, budgetMs: 5, withinBudget: true } },
+    });
+  });
+
+  it('keeps a verified export without latency when no agent measures it in time, saying why', async () => {
+    const { exports, runner, farm } = setup(async () => RESULT, { deviceId: 'farm-1' });
+    farm.latencies.mockResolvedValueOnce(new Map([['a', null]]) as never);
+    runner.measureTimeoutMs = 0;
+    await runner.run(ID);
+    expect(finalPatch(exports)![1]).toMatchObject({
+      status: 'succeeded',
+      result: {
+        latency: { device: 'farm-1', ms: null, budgetMs: null, error: expect.stringMatching(/no agent/) },
+      },
+    });
   });
 
   it('fails an export whose files disagree with the subnet, keeping the measurements', async () => {

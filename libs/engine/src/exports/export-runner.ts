@@ -2,15 +2,19 @@ import { rmSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { TailorConfig } from '@tailor/config';
 import {
+  type ExportRow,
   type ExportStatus,
   ExportsRepository,
   type JsonObject,
+  SearchesRepository,
   SupernetsRepository,
 } from '@tailor/persistence';
+import { FarmLatencyService } from '../farm/farm-latency.service';
+import type { MetricRef } from '../searches/search-request';
 import { defaultSearchSpacesDir } from '@tailor/search-spaces';
 import { TAILOR_CONFIG } from '../tokens';
 import { EXPORT_STAGES, type ExportStage } from './export-build';
-import { verificationProblem } from './export-result';
+import { type ExportLatency, type ExportResult, verificationProblem } from './export-result';
 import { type ExportThread, buildExportInThread } from './export-thread';
 
 export const EXPORT_FINISHED: readonly ExportStatus[] = ['succeeded', 'failed'];
@@ -44,10 +48,14 @@ export class ExportRunner implements OnModuleDestroy {
    * runs (in Redis mode, the workers' own defaults apply).
    */
   evaluation: ExportEvaluation = DEFAULT_EXPORT_EVALUATION;
+  /** How long the job waits for an agent of the export's device to measure it. */
+  measureTimeoutMs = 10 * 60_000;
 
   constructor(
     private readonly exports: ExportsRepository,
     private readonly supernets: SupernetsRepository,
+    private readonly searches: SearchesRepository,
+    private readonly farm: FarmLatencyService,
     @Inject(TAILOR_CONFIG) private readonly config: TailorConfig,
   ) {}
 
@@ -87,9 +95,11 @@ export class ExportRunner implements OnModuleDestroy {
         onStage,
       );
       this.threads.add(thread);
-      const result = await thread.result.finally(() => this.threads.delete(thread));
+      const built = await thread.result.finally(() => this.threads.delete(thread));
+      const problem = verificationProblem(built);
+      const result: ExportResult =
+        row.deviceId && !problem ? { ...built, latency: await this.measure(row, onStage) } : built;
       await writes;
-      const problem = verificationProblem(result);
       const patch = {
         status: problem ? ('failed' as const) : ('succeeded' as const),
         result: result as unknown as JsonObject,
@@ -111,6 +121,45 @@ export class ExportRunner implements OnModuleDestroy {
       this.log.error(`export ${id} failed: ${message}`);
       await this.exports.update(id, { status: 'failed', error: message, finishedAt: new Date() }, running);
     }
+  }
+
+  /**
+   * Times the exported arch on the export's farm device: an agent builds the same arch and measures it
+   * by the farm's protocol (a latency already measured there is reused). Waits at most
+   * measureTimeoutMs for an agent; the export stays valid without it, and says why it has no latency.
+   */
+  private async measure(row: ExportRow, onStage: (s: ExportStage) => void): Promise<ExportLatency> {
+    onStage('measuring');
+    const device = row.deviceId!;
+    const budgetMs = await this.budgetOf(row.searchId, device);
+    const deadline = Date.now() + this.measureTimeoutMs;
+    const stopped = async () =>
+      Date.now() > deadline || (await this.exports.get(row.id))?.status !== 'running';
+    const measured = await this.farm.latencies(device, row.searchSpace, [row.arch], {
+      searchId: row.searchId,
+      stopped,
+    });
+    const ms = measured.get(row.arch) ?? null;
+    return {
+      device,
+      ms,
+      budgetMs,
+      withinBudget: ms === null || budgetMs === null ? null : ms <= budgetMs,
+      ...(ms === null
+        ? {
+            error: `no agent of ${device} measured it within ${Math.round(this.measureTimeoutMs / 1000)} s (or every attempt failed)`,
+          }
+        : {}),
+    };
+  }
+
+  /** The latency budget on `device` of the search the export came from, if any. */
+  private async budgetOf(searchId: string | null, device: string): Promise<number | null> {
+    if (!searchId) return null;
+    const search = await this.searches.get(searchId);
+    const req = search?.request as { constraints?: MetricRef[] } | undefined;
+    const c = req?.constraints?.find((r) => r.metric === 'latency' && r.device === device);
+    return c?.max ?? null;
   }
 
   /** An export has no checkpoint to save: end its thread now and let the next start redo it. */

@@ -37,6 +37,7 @@ export function exportView(e: ExportRow) {
     downloads,
     error: e.error,
     search: e.searchId ? { id: e.searchId, candidateIndex: e.candidateIndex } : null,
+    device: e.deviceId,
     dir: e.dir,
     createdAt: e.createdAt,
     startedAt: e.startedAt,

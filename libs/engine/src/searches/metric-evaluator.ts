@@ -2,7 +2,7 @@ import { notFound, TailorError } from '@tailor/common';
 import type { SearchSpace } from '@tailor/search-spaces';
 import type { Constraint, Objective } from '@tailor/search';
 import type { PredictedDeviceLatency } from './predicted-latency';
-import type { AccuracyFetcher } from './supernet-accuracy';
+import type { AccuracyFetcher, SupernetAccuracySource } from './supernet-accuracy';
 
 /** Where a table-backed metric's numbers come from: canonical arch key → value. */
 export type MetricTable = ReadonlyMap<string, number>;
@@ -18,6 +18,8 @@ export interface MetricSources {
   readonly predictedLatency?: ReadonlyMap<string, PredictedDeviceLatency>;
   /** Datasets without a table whose accuracy comes from a supernet's accuracy predictor (OFA). */
   readonly predictedAccuracy?: ReadonlyMap<string, AccuracyFetcher>;
+  /** The supernets behind predictedAccuracy, by dataset. */
+  readonly supernets?: ReadonlyMap<string, Omit<SupernetAccuracySource, 'predict'>>;
 }
 
 /**
@@ -52,6 +54,15 @@ export class MetricEvaluator<A = unknown> {
     return this.metrics.flatMap((metric) => {
       const device = this.predictedDevice(metric);
       return device === undefined ? [] : [{ metric, model: this.sources.predictedLatency!.get(device)! }];
+    });
+  }
+
+  /** Metrics whose accuracy a supernet's predictor answers, with that supernet (OFA searches). */
+  supernetMetrics(): Array<{ metric: string; supernetId: string; checkpointDir: string }> {
+    return this.metrics.flatMap((metric) => {
+      const dataset = this.predictedDataset(metric);
+      const s = dataset === undefined ? undefined : this.sources.supernets?.get(dataset);
+      return s ? [{ metric, ...s }] : [];
     });
   }
 

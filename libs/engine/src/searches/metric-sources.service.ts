@@ -32,6 +32,7 @@ export class MetricSourcesService {
     const predictedLatency = new Map<string, PredictedDeviceLatency>();
     const accuracy = new Map<string, MetricTable>();
     const predictedAccuracy = new Map<string, AccuracyFetcher>();
+    const supernets = new Map<string, { supernetId: string; checkpointDir: string }>();
     for (const { ref, field } of refs) {
       const device = ref.device;
       const seen =
@@ -58,6 +59,10 @@ export class MetricSourcesService {
         const predicted = t ? null : await this.supernetAccuracy.load(space, ref.dataset);
         if (predicted) {
           predictedAccuracy.set(ref.dataset, predicted.predict);
+          supernets.set(ref.dataset, {
+            supernetId: predicted.supernetId,
+            checkpointDir: predicted.checkpointDir,
+          });
           continue;
         }
         if (!t) {
@@ -72,7 +77,7 @@ export class MetricSourcesService {
         accuracy.set(ref.dataset, toMap(t.archKeys, t.values));
       }
     }
-    return { latency, accuracy, farmLatency, predictedLatency, predictedAccuracy };
+    return { latency, accuracy, farmLatency, predictedLatency, predictedAccuracy, supernets };
   }
 
   private async unknownDevice(device: string, spaceId: string, field: string) {

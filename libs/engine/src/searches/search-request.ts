@@ -16,10 +16,12 @@ export interface SearchRequest {
    * For a latency constraint on a device whose latencies are predicted (a farm device without a table):
    * how many archs the search may measure on the device to verify its answer (default 10).
    */
-  readonly verification?: { readonly maxMeasurements?: number };
+  readonly verification?: { readonly maxMeasurements?: number; readonly accuracyTopK?: number };
 }
 
 export const DEFAULT_VERIFICATION_MEASUREMENTS = 10;
+/** OFA: candidates measured on the device and scored on the validation split (see ValidatedView). */
+export const DEFAULT_ACCURACY_TOP_K = 5;
 
 export type MetricName = 'accuracy' | 'latency' | 'flops' | 'params';
 

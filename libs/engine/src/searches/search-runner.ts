@@ -1,13 +1,29 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { TailorConfig } from '@tailor/config';
+import { defaultSearchSpacesDir } from '@tailor/search-spaces';
+import type { ThreadRun } from '../threads/worker-thread';
+import { TAILOR_CONFIG } from '../tokens';
+import { validateTopCandidates } from './accuracy-validation';
+import { validateSubnetsInThread } from './subnet-validation';
 import { TailorError, type TailorErrorCode } from '@tailor/common';
 import { type JsonObject, SearchesRepository } from '@tailor/persistence';
 import { SearchSession, type SessionCheckpoint } from '@tailor/search';
 import { FarmLatencyService } from '../farm/farm-latency.service';
 import { fromRow, toRow } from './evaluation-rows';
 import { SearchProblemFactory } from './search-problem.factory';
-import { DEFAULT_VERIFICATION_MEASUREMENTS, type SearchRequest } from './search-request';
+import {
+  DEFAULT_ACCURACY_TOP_K,
+  DEFAULT_VERIFICATION_MEASUREMENTS,
+  type SearchRequest,
+} from './search-request';
 import { enumerateRecords, verifyBest, type VerificationView } from './verification';
-import { candidateView, type SearchResultView, type SearchRow, type SearchStatus } from './search-views';
+import {
+  candidateView,
+  type SearchResultView,
+  type SearchRow,
+  type SearchStatus,
+  type ValidatedView,
+} from './search-views';
 
 const DEFAULT_TOP_K = 10;
 const PERMANENT: readonly TailorErrorCode[] = ['INVALID_ARGUMENT', 'NOT_FOUND', 'UNPROCESSABLE'];
@@ -19,14 +35,25 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * the seeded algorithm replays exactly the rounds that had not been saved.
  */
 @Injectable()
-export class SearchRunner {
+export class SearchRunner implements OnModuleDestroy {
   private readonly log = new Logger('SearchRunner');
+  private readonly threads = new Set<ThreadRun<number[]>>();
+  /**
+   * How OFA candidates are scored on the validation split: as the shipped accuracy predictor's training
+   * data was (500 calibration images, the first 2,000 validation images). Tests shrink it.
+   */
+  validationScoring = { validationImages: 2000, calibrationImages: 500, seed: 0 };
 
   constructor(
     private readonly searches: SearchesRepository,
     private readonly factory: SearchProblemFactory,
     private readonly farm: FarmLatencyService,
+    @Inject(TAILOR_CONFIG) private readonly config: TailorConfig,
   ) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.threads].map((t) => t.terminate()));
+  }
 
   async run(searchId: string, lastAttempt = true): Promise<void> {
     const row = (await this.searches.get(searchId)) as SearchRow | null;
@@ -112,6 +139,27 @@ export class SearchRunner {
       best = verified.best;
       verification = verified.view;
     }
+    const [ofa] = evaluator.supernetMetrics();
+    const topK = req.verification?.accuracyTopK ?? DEFAULT_ACCURACY_TOP_K;
+    let validated: ValidatedView | undefined;
+    if (ofa && predicted.length > 0 && status !== 'cancelled' && topK > 0) {
+      const v = this.validationScoring;
+      validated =
+        (await validateTopCandidates({
+          problem,
+          records: session.records(),
+          latencyMetric: predicted[0].metric,
+          model: predicted[0].model,
+          accuracyMetric: ofa.metric,
+          supernetId: ofa.supernetId,
+          verifiedBest: best,
+          topK,
+          images: { validation: v.validationImages, calibration: v.calibrationImages },
+          score: (archs) => this.scoreOnValidation(problem.space.id, ofa.checkpointDir, archs),
+        })) ?? undefined;
+      // The answer is the candidate with the best *measured* accuracy among those measured in budget.
+      if (validated) best = validated.candidates[0];
+    }
     for (const { model } of predicted) predictedMeasurements += model.measurementsTaken;
     const result: SearchResultView = {
       best,
@@ -126,6 +174,7 @@ export class SearchRunner {
             : 0,
       feasibleInSpace: req.feasibleInSpace,
       ...(verification ? { verification, latencyPredicted: predicted.map((p) => p.metric) } : {}),
+      ...(validated ? { validated } : {}),
     };
     const final: SearchStatus = status === 'cancelled' ? 'cancelled' : 'succeeded';
     await this.searches.update(row.id, {
@@ -137,6 +186,22 @@ export class SearchRunner {
       finishedAt: new Date(),
     });
     this.log.log(`search ${row.id} ${final} after ${result.evaluations} evaluations`);
+  }
+
+  private async scoreOnValidation(spaceId: string, checkpointDir: string, archs: readonly string[]) {
+    const thread = validateSubnetsInThread(
+      {
+        searchSpacesDir: this.config.searchSpacesDir ?? defaultSearchSpacesDir(),
+        spaceId,
+        fashionMnistDir: this.config.fashionMnistDir,
+        checkpointDir,
+        archs,
+        ...this.validationScoring,
+      },
+      () => undefined,
+    );
+    this.threads.add(thread);
+    return thread.result.finally(() => this.threads.delete(thread));
   }
 
   private progressOf(session: SearchSession<unknown>) {

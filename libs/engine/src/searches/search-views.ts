@@ -33,6 +33,43 @@ export interface SearchResultView {
   readonly latencyPredicted?: string[];
   /** How `best` was confirmed on the device when latencies were predicted. */
   readonly verification?: VerificationView;
+  /** OFA: the top candidates measured on the device and scored on the validation split by the supernet. */
+  readonly validated?: ValidatedView;
+}
+
+/** A candidate whose latency was measured and whose accuracy was evaluated, not predicted. */
+export interface ValidatedCandidate extends CandidateView {
+  readonly predictedAccuracy: number;
+  /** Top-1 % on the validation split, the subnet's BN recalibrated on training images. */
+  readonly validationAccuracy: number;
+  readonly measuredMs: number;
+}
+
+export interface ValidatedView {
+  readonly supernetId: string;
+  readonly metric: string;
+  readonly validationImages: number;
+  readonly calibrationImages: number;
+  /** Measured within the budget, best validation accuracy first; `best` is the first. */
+  readonly candidates: ValidatedCandidate[];
+  /** Candidates measured over the budget (dropped), by key. */
+  readonly overBudget: Array<{ key: string; measuredMs: number | null }>;
+  readonly seconds: number;
+}
+
+/**
+ * What `POST /searches/{id}/exports` indexes: the validated candidates when the search has them, else
+ * its answer followed by the rest of its top-k. Index 0 is always the search's answer.
+ */
+export function exportCandidates(result: SearchResultView | null): CandidateView[] {
+  if (!result) return [];
+  if (result.validated && result.validated.candidates.length > 0) return result.validated.candidates;
+  const seen = new Set<string>();
+  return [...(result.best ? [result.best] : []), ...result.topK].filter((c) => {
+    if (seen.has(c.key)) return false;
+    seen.add(c.key);
+    return true;
+  });
 }
 
 export function candidateView(r: EvaluationRecord): CandidateView {

@@ -15,6 +15,8 @@ export type AccuracyFetcher = (archs: readonly unknown[]) => number[];
 
 export interface SupernetAccuracySource {
   readonly supernetId: string;
+  /** Its weights: the search's top candidates are scored on the validation split from them. */
+  readonly checkpointDir: string;
   readonly predict: AccuracyFetcher;
 }
 
@@ -39,6 +41,7 @@ export class SupernetAccuracy {
       if (predictor.spaceId !== space.id || predictor.encodingLength !== space.encodingLength) continue;
       return {
         supernetId: row.id,
+        checkpointDir: row.checkpointDir,
         predict: (archs) => predictor.predict(archs.map((a) => space.encode(a))).map((p) => 100 * p),
       };
     }

@@ -86,6 +86,10 @@ export class ExportEntity {
   @Column('int', { name: 'candidate_index', nullable: true })
   candidateIndex: number | null;
 
+  /** The farm device the exported model's latency is measured on; null when none was named. */
+  @Column('text', { name: 'device_id', nullable: true })
+  deviceId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

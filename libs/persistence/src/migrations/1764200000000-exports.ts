@@ -20,6 +20,7 @@ export class Exports1764200000000 implements MigrationInterface {
         created_by uuid,
         search_id uuid,
         candidate_index int,
+        device_id text,
         created_at timestamptz NOT NULL DEFAULT now(),
         started_at timestamptz,
         finished_at timestamptz,

@@ -13,6 +13,7 @@ export interface NewExport {
   createdBy: string | null;
   searchId?: string | null;
   candidateIndex?: number | null;
+  deviceId?: string | null;
 }
 
 export type ExportPatch = Partial<
@@ -39,6 +40,7 @@ export class ExportsRepository {
           ...e,
           searchId: e.searchId ?? null,
           candidateIndex: e.candidateIndex ?? null,
+          deviceId: e.deviceId ?? null,
           status: 'queued',
           progress: null,
           result: null,
