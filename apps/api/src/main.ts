@@ -9,6 +9,7 @@ import { startLocalFarm } from './cli/local-farm';
 import { runPredictorCommand } from './cli/predictor-command';
 import { runSupernetCommand } from './cli/supernet-command';
 import { parseArgs, USAGE } from './cli/parse-args';
+import { runDemoCommand } from './demo/demo-command';
 import { createServer } from './server';
 
 /** The `tailor` command: serve (default), worker, migrate, agent. */
@@ -21,6 +22,10 @@ async function main(argv: string[]): Promise<void> {
   }
   if (args.command === 'predictor') {
     process.exitCode = await runPredictorCommand(args.rest ?? []);
+    return;
+  }
+  if (args.command === 'demo') {
+    process.exitCode = await runDemoCommand(args.rest ?? [], __filename);
     return;
   }
   if (args.command === 'supernet') {

@@ -1,7 +1,7 @@
 import { TailorError } from '@tailor/common';
 
 export interface CliArgs {
-  command: 'serve' | 'worker' | 'migrate' | 'agent' | 'predictor' | 'supernet' | 'help';
+  command: 'serve' | 'worker' | 'migrate' | 'agent' | 'predictor' | 'supernet' | 'demo' | 'help';
   port?: number;
   /** serve: local agents to start as child processes (0 = none). */
   agents?: number;
@@ -23,11 +23,12 @@ export const USAGE = `Usage:
                  meta-train the latency predictor and write it as a predictor file (serve imports the shipped one)
   tailor supernet train --out DIR [--epochs 4,1,1,2] [--images-per-epoch N] [--batch 64] [--seed 1] [--data DIR]
                  train an elastic supernet by progressive shrinking on Fashion-MNIST (resumable; see README)
+  tailor demo    [--agents 2] [--out ./demo-output]                          the whole loop on embedded defaults (npm run demo)
   tailor worker                                                           process search jobs from Redis (needs REDIS_URL and DATABASE_URL)
   tailor migrate [--data-dir ./.tailor]                                   apply database migrations and exit
 Environment: PORT, TAILOR_DATA_DIR, DATABASE_URL, REDIS_URL, TAILOR_ADMIN_KEY, TAILOR_LOG_LEVEL (see README).`;
 
-const COMMANDS = ['serve', 'worker', 'migrate', 'agent', 'predictor', 'supernet', 'help'] as const;
+const COMMANDS = ['serve', 'worker', 'migrate', 'agent', 'predictor', 'supernet', 'demo', 'help'] as const;
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { command: 'serve', imports: [] };
@@ -38,7 +39,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     args.command = argv[0] as CliArgs['command'];
     i = 1;
   }
-  if (args.command === 'agent' || args.command === 'predictor' || args.command === 'supernet')
+  if (['agent', 'predictor', 'supernet', 'demo'].includes(args.command))
     return { ...args, rest: argv.slice(1) };
   const value = (flag: string): string => {
     const v = argv[++i];

@@ -16,6 +16,18 @@ describe('parseSupernetArgs', () => {
     expect(a.space).toBe('fmnist-mbv3');
   });
 
+  it('train --arch: one subnet from scratch, the full phase alone, for the supernet total of epochs by default', () => {
+    const a = parseSupernetArgs(['train', '--out', 'd', '--arch', 'w1.0-d1,1,1,1']);
+    if (a.command !== 'train') throw new Error('not train');
+    expect(a.config.arch).toBe('w1.0-d1,1,1,1');
+    expect(a.config.phases).toEqual([{ ...DEFAULT_TRAINING.phases[0], epochs: 8 }]);
+    const b = parseSupernetArgs(['train', '--out', 'd', '--arch', 'a', '--epochs', '3']);
+    expect(b.command === 'train' && b.config.phases[0].epochs).toBe(3);
+    expect(() => parseSupernetArgs(['train', '--out', 'd', '--arch', 'a', '--epochs', '4,1,1,2'])).toThrow(
+      /--epochs: must be an integer/,
+    );
+  });
+
   it('score and evaluate take their own flags with defaults', () => {
     expect(parseSupernetArgs(['score', '--checkpoint', 'c', '--out', 'f'])).toMatchObject({
       command: 'score',

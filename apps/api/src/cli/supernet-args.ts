@@ -8,6 +8,8 @@ export const SUPERNET_USAGE = `Usage:
     0 skips one) on Fashion-MNIST (--data: its IDX folder, default /usr/share/datasets/fashion-mnist).
     Checkpoints into DIR every epoch and every 50 steps; the same command resumes where it stopped (the
     checkpoint's settings win). Progress goes to stdout and DIR/training.log.
+    --arch ARCH trains that one subnet from scratch instead (--epochs N: one count, default 8, the
+    supernet's total), the baseline a specialized subnet is compared with.
   tailor supernet score --checkpoint DIR --out FILE [--samples 1000] [--seed 0] [--calibration-images 2000]
                         [--validation-images N] [--data DIR]
     Samples distinct subnets (the largest and smallest first), recalibrates each one's BN on training images
@@ -61,6 +63,7 @@ const FLAGS: Record<SupernetArgs['command'], readonly string[]> = {
     '--images-per-epoch',
     '--validation-images',
     '--epochs',
+    '--arch',
   ],
   score: [
     '--checkpoint',
@@ -143,6 +146,21 @@ export function parseSupernetArgs(argv: readonly string[]): SupernetArgs {
   };
   if (o['--images-per-epoch'])
     config = { ...config, imagesPerEpoch: int('--images-per-epoch', 1, 10_000_000) };
+  if (o['--arch']) {
+    // The from-scratch baseline: one fixed subnet, the full phase's recipe, no teacher.
+    const epochs = int(
+      '--epochs',
+      1,
+      1000,
+      DEFAULT_TRAINING.phases.reduce((n, p) => n + p.epochs, 0),
+    );
+    return {
+      command,
+      ...common,
+      out: required('--out'),
+      config: { ...config, arch: o['--arch'], phases: [{ ...DEFAULT_TRAINING.phases[0], epochs }] },
+    };
+  }
   if (o['--epochs']) {
     const counts = o['--epochs'].split(',');
     if (counts.length !== PHASES.length)

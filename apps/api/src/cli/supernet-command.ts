@@ -79,7 +79,10 @@ async function train(args: TrainArgs): Promise<number> {
     space,
     data,
     dir: args.out,
-    config: args.config,
+    // A twin's arch is stored canonical, so the checkpoint names exactly the subnet it trained.
+    config: args.config.arch
+      ? { ...args.config, arch: space.canonical(space.parse(args.config.arch, '--arch')) }
+      : args.config,
     onProgress: (p) => say(formatProgress(p)),
     shouldStop: stopFlag(say),
     progressEverySteps: 10,
