@@ -171,7 +171,8 @@ export async function startFakeFarm(opts: FakeFarmOptions = {}): Promise<FakeFar
     pending: () => pending,
     inject: (prefix, status, times = 1) => void injected.push({ prefix, status, times }),
     revoke: () => void (revoked = true),
-    async until(check, timeoutMs = 5000) {
+    // Generous: it polls a condition, it does not time anything. 5 s failed under CI load (issue 5 notes).
+    async until(check, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!check()) {
         if (Date.now() > deadline) throw new Error('fake farm: condition not met in time');
