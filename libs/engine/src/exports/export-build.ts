@@ -8,7 +8,6 @@ import {
   calibrateBatchNorm,
   evaluateSubnet,
   extractSubnet,
-  loadFashionMnist,
   loadSupernet,
   makeBatch,
   sha256,
@@ -21,6 +20,7 @@ import {
 import type { ExportFormat } from '@tailor/persistence';
 import { ensureTrainingBackend } from '@tailor/predictors';
 import { type ElasticSpace, SearchSpaceRegistry } from '@tailor/search-spaces';
+import { loadThreadFashionMnist } from '../threads/thread-data';
 import type { ExportFileInfo, ExportResult, OnnxResult, TfjsResult } from './export-result';
 
 /** `measuring` (on the export's device) runs in the job, after the thread's stages, when a device is named. */
@@ -48,15 +48,6 @@ export interface ExportBuildInput {
 }
 
 const info = (f: ExportedFile): ExportFileInfo => ({ name: f.name, bytes: f.size, sha256: f.sha256 });
-
-function loadData(dir: string) {
-  try {
-    return loadFashionMnist({ dataDir: dir });
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`Fashion-MNIST (TAILOR_FASHION_MNIST_DIR=${dir}): ${why}`, { cause: err });
-  }
-}
 
 interface Written {
   onnx?: { files: ExportFileInfo[]; bytes: Uint8Array };
@@ -101,7 +92,7 @@ export async function buildExport(
   if (!('spec' in space)) throw new TailorError('INVALID_ARGUMENT', `${input.spaceId} is not elastic`);
   const arch = space.parse(input.arch, 'arch');
   await ensureTrainingBackend();
-  const data = loadData(input.fashionMnistDir);
+  const data = loadThreadFashionMnist(input.fashionMnistDir);
   const net = loadSupernet(space, input.checkpointDir);
   let scratch: string | undefined;
   try {

@@ -1,8 +1,7 @@
-import { runInThread, type ThreadMessage, type ThreadRun } from '../threads/worker-thread';
+import { runInThread, type ThreadRun } from '../threads/worker-thread';
 import type { ExportBuildInput, ExportStage } from './export-build';
 import type { ExportResult } from './export-result';
 
-export type ExportThreadMessage = ThreadMessage<ExportStage, ExportResult>;
 /** `terminate` ends the thread at once: an export has nothing worth saving midway. */
 export type ExportThread = ThreadRun<ExportResult>;
 

@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { TailorError, type TailorErrorCode } from '@tailor/common';
 import type { TailorConfig } from '@tailor/config';
+import { type JsonObject, SearchesRepository } from '@tailor/persistence';
+import { SearchSession, type SessionCheckpoint } from '@tailor/search';
 import { defaultSearchSpacesDir } from '@tailor/search-spaces';
+import { FarmLatencyService } from '../farm/farm-latency.service';
 import type { ThreadRun } from '../threads/worker-thread';
 import { TAILOR_CONFIG } from '../tokens';
 import { validateTopCandidates } from './accuracy-validation';
-import { validateSubnetsInThread } from './subnet-validation';
-import { TailorError, type TailorErrorCode } from '@tailor/common';
-import { type JsonObject, SearchesRepository } from '@tailor/persistence';
-import { SearchSession, type SessionCheckpoint } from '@tailor/search';
-import { FarmLatencyService } from '../farm/farm-latency.service';
 import { fromRow, toRow } from './evaluation-rows';
 import { SearchProblemFactory } from './search-problem.factory';
 import {
@@ -16,6 +15,7 @@ import {
   DEFAULT_VERIFICATION_MEASUREMENTS,
   type SearchRequest,
 } from './search-request';
+import { validateSubnetsInThread } from './subnet-validation';
 import { enumerateRecords, verifyBest, type VerificationView } from './verification';
 import {
   candidateView,

@@ -1,6 +1,7 @@
-import { loadFashionMnist, evaluateRecalibrated, loadSupernet } from '@tailor/nn';
+import { evaluateRecalibrated, loadSupernet } from '@tailor/nn';
 import { ensureTrainingBackend } from '@tailor/predictors';
 import { type ElasticSpace, SearchSpaceRegistry } from '@tailor/search-spaces';
+import { loadThreadFashionMnist } from '../threads/thread-data';
 import { runInThread, type ThreadRun } from '../threads/worker-thread';
 
 /** Plain data, since it crosses into a worker thread by structured clone. */
@@ -26,7 +27,7 @@ export async function validateSubnets(
 ): Promise<number[]> {
   await ensureTrainingBackend();
   const space = SearchSpaceRegistry.load(input.searchSpacesDir).get(input.spaceId) as ElasticSpace<unknown>;
-  const data = loadFashionMnist({ dataDir: input.fashionMnistDir });
+  const data = loadThreadFashionMnist(input.fashionMnistDir);
   const net = loadSupernet(space, input.checkpointDir);
   try {
     const out: number[] = [];

@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { TailorError } from '@tailor/common';
 import { type ElasticSpace, SearchSpaceRegistry } from '@tailor/search-spaces';
-import { loadFashionMnist, registerWasmGradKernels, trainSupernet } from '@tailor/nn';
+import { registerWasmGradKernels, trainSupernet } from '@tailor/nn';
 import { ensureTrainingBackend } from '@tailor/predictors';
+import { loadThreadFashionMnist } from '../threads/thread-data';
 import type { SupernetThreadInput, SupernetThreadMessage } from './supernet-thread';
 
 /**
@@ -23,15 +24,7 @@ async function run(): Promise<void> {
   if (!('spec' in space)) throw new TailorError('INVALID_ARGUMENT', `${input.spaceId} is not elastic`);
   await ensureTrainingBackend();
   registerWasmGradKernels();
-  let data;
-  try {
-    data = loadFashionMnist({ dataDir: input.fashionMnistDir });
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`Fashion-MNIST (TAILOR_FASHION_MNIST_DIR=${input.fashionMnistDir}): ${why}`, {
-      cause: err,
-    });
-  }
+  const data = loadThreadFashionMnist(input.fashionMnistDir);
   const { net, state, stopped } = await trainSupernet({
     space,
     data,

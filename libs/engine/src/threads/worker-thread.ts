@@ -97,3 +97,19 @@ export function runInThread<P, R>(
     },
   };
 }
+
+/**
+ * The other side of runInThread, for an entry file: runs `work` on the thread's input, posting its
+ * progress, then its answer or its error. Only call it from inside a worker thread.
+ */
+export function answerInThread<I, P, R>(work: (input: I, onProgress: (p: P) => void) => Promise<R>): void {
+  // Required here, not imported: this module is also loaded on the main thread, where there is no port.
+  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const port = parentPort!;
+  const post = (m: ThreadMessage<P, R>): void => port.postMessage(m);
+  work(workerData.input as I, (progress) => post({ type: 'progress', progress }))
+    .then((result) => post({ type: 'done', result }))
+    .catch((err: unknown) =>
+      post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+    );
+}
