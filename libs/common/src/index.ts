@@ -1,3 +1,4 @@
 export * from './rng';
 export * from './errors';
 export * from './quantile';
+export * from './poll';

@@ -3,9 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TailorError } from '@tailor/common';
+import { pollUntil, TailorError } from '@tailor/common';
 import { loadFashionMnist } from '@tailor/nn';
-import { DemoClient, pollUntil } from './demo-client';
+import { DemoClient } from './demo-client';
 import { startDemoServer } from './demo-server';
 import { checkOnnxFile } from './onnx-check';
 

@@ -1,5 +1,6 @@
 import type { Api } from '../farm/http';
-import { log, sleep } from '../farm/util';
+import { pollUntil } from '@tailor/common';
+import { log } from '../farm/util';
 
 export const SPACE = 'fmnist-mbv3';
 const ACCURACY = 'accuracy:fashion-mnist';
@@ -7,15 +8,9 @@ const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- REST bodies, read field by field */
 
-async function poll<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(1000);
-  }
-}
+/** The bench polls once a second: its jobs run for minutes. */
+const poll = <T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number) =>
+  pollUntil(what, read, done, { timeoutMs, intervalMs: 1000 });
 
 /** The local farm devices once `count` agents are online and each device is calibrated for the space. */
 export async function calibratedDevices(

@@ -58,7 +58,8 @@ export const ACCURACY_TOLERANCE = 0.001;
 /** Largest logit difference between the two files that still counts as the same model. */
 export const OUTPUT_TOLERANCE = 1e-4;
 
-const pct = (a: number): string => `${(100 * a).toFixed(2)} %`;
+/** A fraction as a percentage with two decimals, as export messages print accuracies. */
+export const pct = (a: number): string => `${(100 * a).toFixed(2)} %`;
 
 /**
  * Why the files do not faithfully reproduce the subnet, or null when they do. The tolerances are

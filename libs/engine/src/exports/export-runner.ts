@@ -9,12 +9,12 @@ import {
   SearchesRepository,
   SupernetsRepository,
 } from '@tailor/persistence';
+import { defaultSearchSpacesDir } from '@tailor/search-spaces';
 import { FarmLatencyService } from '../farm/farm-latency.service';
 import type { MetricRef } from '../searches/search-request';
-import { defaultSearchSpacesDir } from '@tailor/search-spaces';
 import { TAILOR_CONFIG } from '../tokens';
 import { EXPORT_STAGES, type ExportStage } from './export-build';
-import { type ExportLatency, type ExportResult, verificationProblem } from './export-result';
+import { type ExportLatency, type ExportResult, pct, verificationProblem } from './export-result';
 import { type ExportThread, buildExportInThread } from './export-thread';
 
 export const EXPORT_FINISHED: readonly ExportStatus[] = ['succeeded', 'failed'];
@@ -169,5 +169,3 @@ export class ExportRunner implements OnModuleDestroy {
     await Promise.all([...this.threads].map((t) => t.terminate()));
   }
 }
-
-const pct = (a: number): string => `${(100 * a).toFixed(2)} %`;
