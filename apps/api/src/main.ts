@@ -8,28 +8,25 @@ import { calibrateLocalDevices } from './cli/local-calibration';
 import { startLocalFarm } from './cli/local-farm';
 import { runPredictorCommand } from './cli/predictor-command';
 import { runSupernetCommand } from './cli/supernet-command';
-import { parseArgs, USAGE } from './cli/parse-args';
+import { parseArgs, type PassThroughCommand, USAGE } from './cli/parse-args';
 import { runDemoCommand } from './demo/demo-command';
 import { createServer } from './server';
 
-/** The `tailor` command: serve (default), worker, migrate, agent. */
+/** Commands that parse their own arguments and return an exit code. */
+const PASS_THROUGH: Record<PassThroughCommand, (rest: string[]) => Promise<number>> = {
+  agent: runAgentCommand,
+  predictor: runPredictorCommand,
+  supernet: runSupernetCommand,
+  demo: (rest) => runDemoCommand(rest, __filename),
+};
+
+/** The `tailor` command: serve (default), worker, migrate, agent, predictor, supernet, demo. */
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   if (args.command === 'help') return void console.log(USAGE);
-  if (args.command === 'agent') {
-    process.exitCode = await runAgentCommand(args.rest ?? []);
-    return;
-  }
-  if (args.command === 'predictor') {
-    process.exitCode = await runPredictorCommand(args.rest ?? []);
-    return;
-  }
-  if (args.command === 'demo') {
-    process.exitCode = await runDemoCommand(args.rest ?? [], __filename);
-    return;
-  }
-  if (args.command === 'supernet') {
-    process.exitCode = await runSupernetCommand(args.rest ?? []);
+  const passThrough = PASS_THROUGH[args.command as PassThroughCommand];
+  if (passThrough) {
+    process.exitCode = await passThrough(args.rest ?? []);
     return;
   }
   const config = loadConfig({ port: args.port, dataDir: args.dataDir });

@@ -28,7 +28,10 @@ export const USAGE = `Usage:
   tailor migrate [--data-dir ./.tailor]                                   apply database migrations and exit
 Environment: PORT, TAILOR_DATA_DIR, DATABASE_URL, REDIS_URL, TAILOR_ADMIN_KEY, TAILOR_LOG_LEVEL (see README).`;
 
-const COMMANDS = ['serve', 'worker', 'migrate', 'agent', 'predictor', 'supernet', 'demo', 'help'] as const;
+/** Commands whose arguments are their own (main hands them `rest`). */
+export const PASS_THROUGH_COMMANDS = ['agent', 'predictor', 'supernet', 'demo'] as const;
+export type PassThroughCommand = (typeof PASS_THROUGH_COMMANDS)[number];
+const COMMANDS = ['serve', 'worker', 'migrate', ...PASS_THROUGH_COMMANDS, 'help'] as const;
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { command: 'serve', imports: [] };
@@ -39,7 +42,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     args.command = argv[0] as CliArgs['command'];
     i = 1;
   }
-  if (['agent', 'predictor', 'supernet', 'demo'].includes(args.command))
+  if ((PASS_THROUGH_COMMANDS as readonly string[]).includes(args.command))
     return { ...args, rest: argv.slice(1) };
   const value = (flag: string): string => {
     const v = argv[++i];
