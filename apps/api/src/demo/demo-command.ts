@@ -27,21 +27,22 @@ const SMALLEST = 'w0.75-d1,1,1,1-ks3,x,x,3,x,x,3,x,x,3,x,x-e2,x,x,2,x,x,2,x,x,2,
 const LARGEST = 'w1.0-d3,3,3,3-ks7,7,7,7,7,7,7,7,7,7,7,7-e4,4,4,4,4,4,4,4,4,4,4,4';
 const MIN = 60_000;
 
-function parseDemoArgs(argv: readonly string[]): DemoArgs {
+export function parseDemoArgs(argv: readonly string[]): DemoArgs {
   const a: DemoArgs = { agents: 2, out: 'demo-output', evaluations: 2000, budgetFraction: 0.4 };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, raw] = [argv[i], argv[i + 1]];
     const num = Number(raw);
     const bad = (why: string) => {
-      throw new TailorError('INVALID_ARGUMENT', `${flag}: ${why}, got "${raw}"\n${DEMO_USAGE}`, flag);
+      throw new TailorError('INVALID_ARGUMENT', `${why}, got "${raw}"\n${DEMO_USAGE}`, flag);
     };
-    if (raw === undefined) bad('needs a value');
-    if (flag === '--agents') a.agents = Number.isInteger(num) && num >= 1 && num <= 4 ? num : bad('1–4');
+    if (raw === undefined) throw new TailorError('INVALID_ARGUMENT', `needs a value\n${DEMO_USAGE}`, flag);
+    if (flag === '--agents')
+      a.agents = Number.isInteger(num) && num >= 1 && num <= 4 ? num : bad('must be an integer in [1, 4]');
     else if (flag === '--out') a.out = raw;
     else if (flag === '--evaluations')
-      a.evaluations = Number.isInteger(num) && num >= 100 ? num : bad('an integer ≥ 100');
+      a.evaluations = Number.isInteger(num) && num >= 100 ? num : bad('must be an integer ≥ 100');
     else if (flag === '--budget-fraction')
-      a.budgetFraction = num > 0 && num < 1 ? num : bad('a number in (0, 1)');
+      a.budgetFraction = num > 0 && num < 1 ? num : bad('must be a number in (0, 1)');
     else throw new TailorError('INVALID_ARGUMENT', `unknown option "${flag}"\n${DEMO_USAGE}`, flag);
   }
   return a;
